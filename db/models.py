@@ -176,13 +176,29 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
-    # Login cookies issued at or before this instant are refused: logout,
-    # disabling and password resets move it forward (revoking copied cookies).
-    sessions_valid_after: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     def __repr__(self) -> str:
         return f"User({self.username!r}, {self.role!r})"
+
+
+class LoginSession(Base):
+    """One login (one cookie). A cookie is honoured only while its row is not
+    revoked: logout revokes it, disabling a user or resetting a password
+    revokes them all, so a copied cookie stops working."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(ForeignKey("app_user.username", ondelete="CASCADE"), index=True)
+    # The cookie's expiry stamp (a float in the signed JWT), kept as its repr
+    # so it matches exactly on every store.
+    token_exp: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    def __repr__(self) -> str:
+        return f"LoginSession({self.username!r}, revoked={self.revoked_at is not None})"
 
 
 class AuditLog(Base):

@@ -15,9 +15,10 @@ from sqlalchemy import Connection, insert, select, update
 
 from db import audit, vocab
 from db.cells import CellError, parse_username
-from db.models import User
+from db.models import LoginSession, User
 
 U = User.__table__
+LS = LoginSession.__table__
 MIN_PASSWORD, MAX_PASSWORD, MAX_PASSWORD_BYTES = 8, 64, 72
 
 
@@ -139,21 +140,21 @@ def set_password(conn: Connection, username: str, password: str, actor: str = "c
             password_hash=hash_password(password),
             failed_attempts=0,
             locked_until=None,
-            sessions_valid_after=audit.utc_now(),
             version=U.c.version + 1,
         )
     )
+    revoke_sessions(conn, user["username"])
     audit.record(conn, actor, "user-password", "user", user["username"], field="password", new="(reset)")
 
 
 def set_active(conn: Connection, username: str, active: bool, actor: str = "cli") -> None:
     user = _existing(conn, username)
     values: dict[str, Any] = {"active": active, "version": U.c.version + 1}
-    if not active:
-        values["sessions_valid_after"] = audit.utc_now()
-    else:
+    if active:
         values.update(failed_attempts=0, locked_until=None)
     conn.execute(update(U).where(U.c.username == user["username"]).values(**values))
+    if not active:
+        revoke_sessions(conn, user["username"])
     audit.record(conn, actor, "user-active", "user", user["username"], "active", user["active"], active)
 
 
@@ -167,6 +168,13 @@ def set_role(conn: Connection, username: str, role: str, region: str | None, act
         audit.record(conn, actor, "user-role", "user", user["username"], "role", user["role"], role)
     if user["region"] != region:
         audit.record(conn, actor, "user-role", "user", user["username"], "region", user["region"], region)
+
+
+def revoke_sessions(conn: Connection, username: str) -> None:
+    """Make every login cookie of the user stop working."""
+    conn.execute(
+        update(LS).where(LS.c.username == username, LS.c.revoked_at.is_(None)).values(revoked_at=audit.utc_now())
+    )
 
 
 def list_users(conn: Connection) -> list[dict[str, Any]]:

@@ -1,0 +1,53 @@
+"""The navigation for a user's role, built from the gate's page list.
+
+Page scripts live in views/ (not pages/: that name switches on Streamlit's
+legacy multipage mode, which fights st.navigation; see README).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components.i18n import t
+from db import access
+from db.access import Principal
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    script: str
+    icon: str
+    section: str
+
+
+PAGE_SPECS: dict[str, PageSpec] = {
+    spec.key: spec
+    for spec in (
+        PageSpec("overview", "views/overview.py", ":material/monitoring:", "main"),
+        PageSpec("account", "views/account.py", ":material/person:", "account"),
+        PageSpec("users", "views/users.py", ":material/manage_accounts:", "admin"),
+        PageSpec("login", "views/login.py", ":material/login:", "main"),
+    )
+}
+SECTIONS = ("main", "account", "admin")
+
+
+def build_pages(principal: Principal | None) -> dict[str, list[st.Page]]:
+    """Pages this user may open, grouped by translated section titles."""
+    allowed = access.pages_for(principal)
+    default = "overview" if principal is not None else "login"
+    sections: dict[str, list[st.Page]] = {}
+    for section in SECTIONS:
+        pages = [
+            st.Page(
+                spec.script, title=t(f"nav.{spec.key}"), icon=spec.icon, url_path=spec.key, default=spec.key == default
+            )
+            for spec in PAGE_SPECS.values()
+            if spec.section == section and spec.key in allowed
+        ]
+        if pages:
+            sections[t(f"nav.section.{section}")] = pages
+    return sections
