@@ -1,0 +1,445 @@
+"""The translation catalogues: complete, used, in their own script, true to DOMAIN.md.
+
+No Streamlit runtime is needed: the catalogues are read as JSON and the code
+is scanned as text. en.json is the source of truth for keys; every other
+language must have exactly its keys, with the same {placeholders}.
+
+Keys the code uses are found three ways:
+1. literal calls `t("some.key")` / `t('some.key')` in app.py, components/, views/;
+2. the vocabulary labels `label(vocabulary, code)` builds: `<vocabulary>.<code>`
+   for every code of the vocabularies in VOCABULARY_FAMILIES (from db.vocab);
+3. keys built with f-strings, `t(f"nav.{spec.key}")`, through DYNAMIC_FAMILIES.
+
+How to register a new dynamic family. When code calls `t(f"prefix.{x}")` the
+test fails with "unregistered f-string keys". Add one entry to
+DYNAMIC_FAMILIES: the template as the code writes it with every `{...}`
+replaced by `{}` (e.g. "overview.chart_{}"), mapped to a function returning
+the suffixes the code can put there, read from the code's own constants where
+possible (as PAGE_SPECS and SECTIONS are) or listed by hand. A new vocabulary
+shown through `label("name", code)` goes into VOCABULARY_FAMILIES instead.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+import unicodedata
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+
+from components import navigation
+from db import vocab
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOCALES_DIR = PROJECT_ROOT / "components" / "locales"
+SOURCE_LANGUAGE = "en"
+TRANSLATED = tuple(language for language in vocab.LANGUAGES if language != SOURCE_LANGUAGE)
+
+# ---------------------------------------------------------------- keys the code uses
+
+# Vocabulary prefix -> its codes: `label(prefix, code)` shows key f"{prefix}.{code}".
+VOCABULARY_FAMILIES: dict[str, tuple[str, ...]] = {
+    "region": vocab.REGIONS,
+    "area": vocab.AREAS,
+    "type": vocab.AGREEMENT_TYPES,
+    "ptype": vocab.PARTNER_TYPES,
+    "sector": vocab.SECTORS,
+    "funding": vocab.FUNDING_MECHANISMS,
+    "role": vocab.ROLES,
+    "status": vocab.AGREEMENT_STATUSES,
+}
+
+# The charts of views/overview.py built in a loop: `t(f"overview.chart_{key}")` and
+# `t(f"overview.axis_{key}")` for each key; the other charts name their keys literally.
+OVERVIEW_LOOP_CHARTS = ("by_area", "by_region", "by_type", "partners_by_type")
+OVERVIEW_CHARTS = (*OVERVIEW_LOOP_CHARTS, "per_year", "value", "top_partners")
+
+
+def _vocabulary_keys() -> list[str]:
+    return [f"{prefix}.{code}" for prefix, codes in VOCABULARY_FAMILIES.items() for code in codes]
+
+
+# f-string template (each `{...}` written `{}`) -> the full keys it can produce.
+DYNAMIC_FAMILIES: dict[str, Callable[[], Iterable[str]]] = {
+    # components/i18n.py label(): t(f"{vocabulary}.{code}")
+    "{}.{}": _vocabulary_keys,
+    # components/navigation.py: page titles and section titles
+    "nav.{}": lambda: (f"nav.{key}" for key in navigation.PAGE_SPECS),
+    "nav.section.{}": lambda: (f"nav.section.{section}" for section in navigation.SECTIONS),
+    # views/overview.py
+    "overview.chart_{}": lambda: (f"overview.chart_{key}" for key in OVERVIEW_CHARTS),
+    "overview.axis_{}": lambda: (f"overview.axis_{key}" for key in OVERVIEW_LOOP_CHARTS),
+}
+
+# Keys of en.json that no code shows, on purpose. Keep this short and say why.
+UNUSED_ALLOWED: dict[str, str] = {
+    "glossary.sector_member": "terminology reference; checked by test_glossary_terms_of_domain",
+    "glossary.bdt": "terminology reference; checked by test_glossary_terms_of_domain",
+}
+
+_QUOTED = r"""(?:"([^"\\\n]*)"|'([^'\\\n]*)')"""
+LITERAL_T_CALL = re.compile(rf"\bt\(\s*{_QUOTED}")
+FSTRING_T_CALL = re.compile(r"""\bt\(\s*[fF](?:"([^"\n]*)"|'([^'\n]*)')""")
+LITERAL_LABEL_CALL = re.compile(rf"\blabel\(\s*{_QUOTED}")
+FIELD = re.compile(r"\{[^{}]*\}")
+
+
+def source_files() -> list[Path]:
+    files = [PROJECT_ROOT / "app.py"]
+    for folder in ("components", "views"):
+        files += sorted((PROJECT_ROOT / folder).rglob("*.py"))
+    return [f for f in files if f.is_file()]
+
+
+def _matches(pattern: re.Pattern[str]) -> dict[str, list[str]]:
+    """Matched string -> the files (relative) where it occurs."""
+    found: dict[str, list[str]] = {}
+    for path in source_files():
+        text = path.read_text(encoding="utf-8")
+        for match in pattern.finditer(text):
+            value = match.group(1) if match.group(1) is not None else match.group(2)
+            found.setdefault(value, []).append(str(path.relative_to(PROJECT_ROOT)))
+    return found
+
+
+def literal_keys() -> dict[str, list[str]]:
+    return _matches(LITERAL_T_CALL)
+
+
+def fstring_templates() -> dict[str, list[str]]:
+    """f-string keys with each `{...}` normalised to `{}`."""
+    return {FIELD.sub("{}", template): where for template, where in _matches(FSTRING_T_CALL).items()}
+
+
+def keys_used_by_code() -> set[str]:
+    used = set(literal_keys())
+    for family in DYNAMIC_FAMILIES.values():
+        used.update(family())
+    return used
+
+
+# ---------------------------------------------------------------- catalogues
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    keys = [key for key, _ in pairs]
+    duplicated = sorted({key for key in keys if keys.count(key) > 1})
+    assert not duplicated, f"duplicated keys: {duplicated}"
+    return dict(pairs)
+
+
+def load(language: str) -> dict[str, str]:
+    path = LOCALES_DIR / f"{language}.json"
+    assert path.is_file(), f"no catalogue for {language!r} at {path}"
+    with path.open(encoding="utf-8") as fh:
+        data = json.load(fh, object_pairs_hook=_no_duplicates)
+    bad = sorted(key for key, value in data.items() if not isinstance(value, str) or not value.strip())
+    assert not bad, f"{language}.json: values that are not non-empty strings: {bad}"
+    return data
+
+
+@pytest.fixture(scope="module")
+def english() -> dict[str, str]:
+    return load(SOURCE_LANGUAGE)
+
+
+def placeholders(text: str) -> list[str]:
+    try:
+        return sorted(field for _, field, _, _ in string.Formatter().parse(text) if field is not None)
+    except ValueError:
+        return ["<malformed braces>"]
+
+
+def strip_code(text: str) -> str:
+    """The text without {placeholders}, `code spans` and ALL_CAPS_NAMES (environment variables)."""
+    text = FIELD.sub(" ", text)
+    text = re.sub(r"`[^`]*`", " ", text)
+    return re.sub(r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?![A-Za-z0-9_])", " ", text)
+
+
+# ---------------------------------------------------------------- completeness
+
+
+@pytest.mark.parametrize("language", vocab.LANGUAGES)
+def test_catalogue_is_formatted(language: str) -> None:
+    """One style for every catalogue: indent=1, sorted keys, real characters (small diffs)."""
+    text = (LOCALES_DIR / f"{language}.json").read_text(encoding="utf-8")
+    expected = json.dumps(load(language), indent=1, sort_keys=True, ensure_ascii=False)
+    assert text.rstrip("\n") == expected, (
+        f"{language}.json is not written with json.dumps(indent=1, sort_keys=True, ensure_ascii=False)"
+    )
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_same_keys_as_english(language: str, english: dict[str, str]) -> None:
+    catalogue = load(language)
+    missing = sorted(set(english) - set(catalogue))
+    extra = sorted(set(catalogue) - set(english))
+    assert not missing and not extra, f"{language}.json: missing keys {missing}; keys not in en.json {extra}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_same_placeholders_as_english(language: str, english: dict[str, str]) -> None:
+    catalogue = load(language)
+    differ = {
+        key: (placeholders(english[key]), placeholders(catalogue[key]))
+        for key in sorted(set(english) & set(catalogue))
+        if placeholders(english[key]) != placeholders(catalogue[key])
+    }
+    assert not differ, f"{language}.json: placeholders differ from English (en, {language}): {differ}"
+
+
+# ---------------------------------------------------------------- code versus en.json
+
+
+def test_keys_used_in_code_are_in_english(english: dict[str, str]) -> None:
+    where = literal_keys()
+    missing_literal = {key: where[key] for key in sorted(set(where) - set(english))}
+    missing_dynamic = sorted(key for key in keys_used_by_code() - set(where) if key not in english)
+    assert not missing_literal and not missing_dynamic, (
+        f"keys used by the code but missing from en.json: literal {missing_literal}; "
+        f"built from vocabularies or f-strings {missing_dynamic}"
+    )
+
+
+def test_every_fstring_key_family_is_registered() -> None:
+    found = fstring_templates()
+    unregistered = {template: where for template, where in found.items() if template not in DYNAMIC_FAMILIES}
+    stale = sorted(template for template in DYNAMIC_FAMILIES if template not in found)
+    assert not unregistered, (
+        f"unregistered f-string keys {unregistered}: add each template to DYNAMIC_FAMILIES in "
+        "tests/test_i18n.py with the suffixes the code can produce (see the module docstring)"
+    )
+    assert not stale, f"DYNAMIC_FAMILIES entries no code uses any more (remove them): {stale}"
+
+
+def test_label_vocabularies_are_registered() -> None:
+    vocabularies = _matches(LITERAL_LABEL_CALL)
+    unknown = {name: where for name, where in vocabularies.items() if name not in VOCABULARY_FAMILIES}
+    assert not unknown, f"label() vocabularies missing from VOCABULARY_FAMILIES in tests/test_i18n.py: {unknown}"
+
+
+def test_every_english_key_is_used(english: dict[str, str]) -> None:
+    stale_allowances = sorted(key for key in UNUSED_ALLOWED if key not in english)
+    unused = sorted(set(english) - keys_used_by_code() - set(UNUSED_ALLOWED))
+    assert not unused, (
+        f"keys of en.json no code uses (remove them from every catalogue, or list them in UNUSED_ALLOWED "
+        f"with the reason): {unused}"
+    )
+    assert not stale_allowances, f"UNUSED_ALLOWED names keys en.json no longer has: {stale_allowances}"
+
+
+# ---------------------------------------------------------------- script and untranslated text
+
+# Unicode character-name prefixes of each non-Latin language's script.
+SCRIPTS: dict[str, tuple[str, ...]] = {
+    "ar": ("ARABIC",),
+    "zh": ("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"),
+    "ru": ("CYRILLIC",),
+}
+MIN_SCRIPT_SHARE = 0.90
+# Latin tokens a non-Latin text may keep as they are.
+LATIN_TOKENS = (
+    "USD", "CSV", "ITU-D", "МСЭ-D", "ITU", "BDT", "ICT", "PDF", "XLSX", "e-mail", "E-mail", "URL",
+    "Streamlit", "cookie", "KPI",
+)  # fmt: skip
+# ASCII-only boundaries: Chinese writes Latin tokens with no space around them ("下载CSV文件").
+LATIN_TOKEN = re.compile(r"(?<![A-Za-z0-9-])(?:" + "|".join(re.escape(t) for t in LATIN_TOKENS) + r")(?![A-Za-z0-9-])")
+
+
+def _letters(text: str) -> list[str]:
+    return [ch for ch in LATIN_TOKEN.sub(" ", strip_code(text)) if ch.isalpha()]
+
+
+def _in_script(ch: str, prefixes: tuple[str, ...]) -> bool:
+    return unicodedata.name(ch, "").startswith(prefixes)
+
+
+@pytest.mark.parametrize("language", sorted(SCRIPTS))
+def test_catalogue_is_in_its_script(language: str) -> None:
+    prefixes = SCRIPTS[language]
+    native = foreign = 0
+    offending: dict[str, str] = {}
+    untranslated: list[str] = []
+    for key, value in sorted(load(language).items()):
+        letters = _letters(value)
+        own = sum(_in_script(ch, prefixes) for ch in letters)
+        native += own
+        foreign += len(letters) - own
+        if own < len(letters):
+            offending[key] = "".join(ch for ch in letters if not _in_script(ch, prefixes))
+        if letters and own == 0:
+            untranslated.append(key)
+    share = native / (native + foreign) if native + foreign else 1.0
+    assert not untranslated, f"{language}.json: texts with no letter of the language's script: {untranslated}"
+    assert share >= MIN_SCRIPT_SHARE, (
+        f"{language}.json: {share:.1%} of letters in the language's script (at least {MIN_SCRIPT_SHARE:.0%} "
+        f"wanted); keys with letters of another script: {offending}"
+    )
+
+
+MAX_IDENTICAL_SHARE = 0.05
+# Texts that may equal the English one (codes and names spelt alike).
+IDENTICAL_ALLOWED = frozenset({"CSV", "USD", "PDF", "XLSX", "ITU-D", "BDT", "OK", "Europe"})
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_few_texts_identical_to_english(language: str, english: dict[str, str]) -> None:
+    catalogue = load(language)
+    compared = [
+        key
+        for key in sorted(set(english) & set(catalogue))
+        if any(ch.isalpha() for ch in strip_code(english[key])) and english[key].strip() not in IDENTICAL_ALLOWED
+    ]
+    identical = [key for key in compared if catalogue[key].strip() == english[key].strip()]
+    share = len(identical) / len(compared) if compared else 0.0
+    assert share <= MAX_IDENTICAL_SHARE, (
+        f"{language}.json: {share:.1%} of texts are the English ones (at most {MAX_IDENTICAL_SHARE:.0%}): {identical}"
+    )
+
+
+# ---------------------------------------------------------------- DOMAIN.md terminology
+
+# Copied from ../shared/spec/DOMAIN.md ("Other terms to keep consistent").
+SECTOR_MEMBER = {
+    "en": "ITU-D Sector Member",
+    "fr": "Membre du Secteur de l'UIT-D",
+    "es": "Miembro del Sector UIT-D",
+    "ru": "Член Сектора МСЭ-D",
+    "zh": "国际电联电信发展部门成员",
+    "ar": "عضو في قطاع تنمية الاتصالات",
+}
+BDT_NAME = {
+    "en": "Telecommunication Development Bureau",
+    "fr": "Bureau de développement des télécommunications",
+    "es": "Oficina de Desarrollo de las Telecomunicaciones",
+    "ru": "Бюро развития электросвязи",
+    "zh": "电信发展局",
+    "ar": "مكتب تنمية الاتصالات",
+}
+BDT_ABBREVIATION = {"en": "BDT", "fr": "BDT", "es": "BDT", "ru": "БРЭ", "zh": "BDT", "ar": "BDT"}
+
+# DOMAIN.md's region tables (English and Arabic; fr, es, ru, zh "as ITU uses them").
+REGION_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "AFR": "Africa",
+        "AMS": "Americas",
+        "ARB": "Arab States",
+        "ASP": "Asia-Pacific",
+        "CIS": "CIS region",
+        "EUR": "Europe",
+        "GLB": "Global / inter-regional",
+    },
+    "ar": {
+        "AFR": "أفريقيا",
+        "AMS": "الأمريكتان",
+        "ARB": "الدول العربية",
+        "ASP": "آسيا والمحيط الهادئ",
+        "CIS": "كومنولث الدول المستقلة",
+        "EUR": "أوروبا",
+        "GLB": "عالمي / أقاليمي",
+    },
+    "fr": {
+        "AFR": "Afrique",
+        "AMS": "Amériques",
+        "ARB": "États arabes",
+        "ASP": "Asie-Pacifique",
+        "CIS": "CEI",
+        "EUR": "Europe",
+        "GLB": "Mondial / interrégional",
+    },
+    "es": {
+        "AFR": "África",
+        "AMS": "Américas",
+        "ARB": "Estados Árabes",
+        "ASP": "Asia-Pacífico",
+        "CIS": "CEI",
+        "EUR": "Europa",
+        "GLB": "Mundial / interregional",
+    },
+    "ru": {
+        "AFR": "Африка",
+        "AMS": "Северная и Южная Америка",
+        "ARB": "Арабские государства",
+        "ASP": "Азиатско-Тихоокеанский регион",
+        "CIS": "СНГ",
+        "EUR": "Европа",
+        "GLB": "Глобальный / межрегиональный",
+    },
+    "zh": {
+        "AFR": "非洲",
+        "AMS": "美洲",
+        "ARB": "阿拉伯国家",
+        "ASP": "亚太",
+        "CIS": "独联体",
+        "EUR": "欧洲",
+        "GLB": "全球/跨区域",
+    },
+}
+
+# DOMAIN.md: the Arabic labels of the areas of action (the source's own) and of agreement types.
+ARABIC_AREAS = {
+    "capacity-building": "بناء القدرات",
+    "climate-ewaste": "تغير المناخ والمخلفات الإلكترونية",
+    "cybersecurity": "الأمن السيبراني",
+    "digital-inclusion": "الشمول الرقمي",
+    "emergency-telecom": "الاتصالات في حالات الطوارئ",
+    "enabling-environment": "البيئة التمكينية",
+    "ict-applications": "تطبيقات تكنولوجيا المعلومات والاتصالات",
+    "infrastructure": "البنية التحتية",
+    "innovation": "الابتكار",
+    "statistics": "الإحصاءات والمؤشرات",
+    "general": "مجالات عامة",
+}
+ARABIC_AGREEMENT_TYPES = {
+    "mou": "مذكرة تفاهم",
+    "cooperation": "اتفاق تعاون",
+    "voluntary-contribution": "اتفاق مساهمة طوعية",
+    "sponsorship": "اتفاق رعاية",
+    "letter-of-intent": "خطاب إعلان النوايا",
+    "project-document": "وثيقة مشروع",
+}
+
+
+@pytest.mark.parametrize("language", vocab.LANGUAGES)
+def test_glossary_terms_of_domain(language: str) -> None:
+    catalogue = load(language)
+    glossary = {key: value for key, value in catalogue.items() if key.startswith("glossary.")}
+    lacking = [
+        name
+        for name, term in (("Sector Member", SECTOR_MEMBER[language]), ("BDT", BDT_NAME[language]))
+        if not any(term in value for value in glossary.values())
+    ]
+    assert not lacking, f"{language}.json: glossary.* values {glossary} lack DOMAIN.md's term for {lacking}"
+    assert BDT_ABBREVIATION[language] in catalogue.get("glossary.bdt", ""), (
+        f"{language}.json: glossary.bdt lacks the abbreviation {BDT_ABBREVIATION[language]!r}"
+    )
+
+
+@pytest.mark.parametrize("language", vocab.LANGUAGES)
+def test_region_labels_of_domain(language: str) -> None:
+    catalogue = load(language)
+    expected = REGION_LABELS[language]
+    assert set(expected) == set(vocab.REGIONS), "DOMAIN.md's region table and db.vocab.REGIONS differ"
+    wrong = {
+        f"region.{code}": (catalogue.get(f"region.{code}"), label)
+        for code, label in expected.items()
+        if catalogue.get(f"region.{code}") != label
+    }
+    assert not wrong, f"{language}.json: region labels differ from DOMAIN.md (found, expected): {wrong}"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"), [("area", ARABIC_AREAS), ("type", ARABIC_AGREEMENT_TYPES)], ids=["areas", "types"]
+)
+def test_arabic_labels_of_domain(prefix: str, expected: dict[str, str]) -> None:
+    catalogue = load("ar")
+    wrong = {
+        f"{prefix}.{code}": (catalogue.get(f"{prefix}.{code}"), label)
+        for code, label in expected.items()
+        if catalogue.get(f"{prefix}.{code}") != label
+    }
+    assert not wrong, f"ar.json: labels differ from DOMAIN.md (found, expected): {wrong}"
