@@ -69,9 +69,9 @@ def ranked_bars(
         alt.Tooltip(f"{value}:Q", title=titles[value], format=value_format),
     ]
     tooltips += [alt.Tooltip(f"{c}:Q", title=titles[c], format=",") for c in extra_tooltips or []]
-    height = max(HEIGHT // 2, 26 * len(data))
+    # One step per bar: with a fixed height Vega hides labels that would overlap.
     return (
-        alt.Chart(data, height=height)
+        alt.Chart(data, height=alt.Step(24))
         .mark_bar(color=PALETTE[0])
         .encode(
             y=alt.Y(f"{category}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),

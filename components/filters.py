@@ -41,6 +41,9 @@ def period_region(principal: Principal, first: int, last: int, page: str) -> Per
         st.session_state[seed_key] = ((min(start, end), max(start, end)), region)
     (seed_start, seed_end), seed_region = st.session_state[seed_key]
     regions = [ALL, *REGIONS]
+    # A dict, not a closure over the session's language: format functions are
+    # also called outside the script run (AppTest), where the language is unknown.
+    region_labels = {code: t("filters.all_regions") if code == ALL else label("region", code) for code in regions}
     left, right = st.columns([3, 2])
     with left:
         if len(years) > 1:
@@ -54,7 +57,7 @@ def period_region(principal: Principal, first: int, last: int, page: str) -> Per
             t("filters.region"),
             options=regions,
             index=regions.index(seed_region),
-            format_func=lambda code: t("filters.all_regions") if code == ALL else label("region", code),
+            format_func=region_labels.__getitem__,
             key=f"{page}_region",
         )
     chosen = PeriodRegion(start, end, None if region == ALL else region)

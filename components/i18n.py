@@ -61,6 +61,12 @@ def label(vocabulary: str, code: str | None) -> str:
     return t(f"{vocabulary}.{code}")
 
 
+def labels(vocabulary: str, codes: list[str] | tuple[str, ...], empty: str = "—") -> dict[str, str]:
+    """code -> translated label, for widget `format_func=labels(...).__getitem__`
+    (a dict keeps the labels of this run; a closure would read the language later)."""
+    return {code: label(vocabulary, code) if code else empty for code in codes}
+
+
 def babel_locale(language: str | None = None) -> str:
     return _BABEL_LOCALES[language or current_language()]
 

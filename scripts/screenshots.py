@@ -25,7 +25,8 @@ def main() -> None:
     password = {a.username: a.password for a in DEMO_ACCOUNTS}["director"]
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, running_app(Path(tmp)) as base, chromium() as browser:
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        # Streamlit scrolls inside its own container: a tall viewport shows the whole page.
+        page = browser.new_page(viewport={"width": 1440, "height": 3000})
         page.goto(f"{base}/?lang=en&from={start}&to={end}")
         wait_idle(page, pause_ms=1500)
         sign_in(page, "director", password)

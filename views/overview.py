@@ -33,7 +33,7 @@ def card(column, title: str, now: float, before: float, money: bool = False) -> 
     column.metric(title, shown, delta=delta, help=versus, border=True)
 
 
-cards = st.columns(6)
+cards = [*st.columns(3), *st.columns(3)]
 card(cards[0], t("kpi.new_agreements"), figures["agreements"]["new"], previous["agreements"]["new"])
 card(cards[1], t("kpi.amendments"), figures["agreements"]["amendments"], previous["agreements"]["amendments"])
 card(cards[2], t("kpi.value"), figures["agreements"]["value_usd"], previous["agreements"]["value_usd"], money=True)

@@ -4,13 +4,15 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import refuse, require_page
-from components.i18n import label, t
+from components.i18n import label, labels, t
 from components.user_admin import run_user_change, user_rows
 from db import access, users
 from db.vocab import OFFICE_REGIONS, ROLES
 
 principal = require_page(st.session_state.get("principal"), "users")
 st.title(t("users.title"))
+role_labels = labels("role", ROLES)
+region_labels = labels("region", ["", *OFFICE_REGIONS])
 
 
 def apply(change, *args) -> None:
@@ -46,9 +48,9 @@ with create_tab, st.form("users_create", clear_on_submit=True):
     username = st.text_input(t("users.username"), max_chars=64)
     name = st.text_input(t("users.name"), max_chars=200)
     email = st.text_input(t("users.email"), max_chars=200)
-    role = st.selectbox(t("users.role"), ROLES, format_func=lambda c: label("role", c))
+    role = st.selectbox(t("users.role"), ROLES, format_func=role_labels.__getitem__)
     region = st.selectbox(
-        t("users.region_if_field"), ["", *OFFICE_REGIONS], format_func=lambda c: label("region", c) if c else "—"
+        t("users.region_if_field"), ["", *OFFICE_REGIONS], format_func=region_labels.__getitem__
     )
     password = st.text_input(t("users.password"), type="password", max_chars=64, help=t("users.password_rules"))
     if st.form_submit_button(t("users.create_submit"), type="primary"):
@@ -61,14 +63,14 @@ with edit_tab:
     if current:
         with st.form("users_role"):
             new_role = st.selectbox(
-                t("users.role"), ROLES, index=ROLES.index(current["role"]), format_func=lambda c: label("role", c)
+                t("users.role"), ROLES, index=ROLES.index(current["role"]), format_func=role_labels.__getitem__
             )
             regions = ["", *OFFICE_REGIONS]
             new_region = st.selectbox(
                 t("users.region_if_field"),
                 regions,
                 index=regions.index(current["region"] or ""),
-                format_func=lambda c: label("region", c) if c else "—",
+                format_func=region_labels.__getitem__,
             )
             if st.form_submit_button(t("users.save_role")):
                 apply(users.set_role, chosen, new_role, new_region or None)
