@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
 )
@@ -161,6 +162,64 @@ class Sponsorship(Base):
 
     def __repr__(self) -> str:
         return f"Sponsorship({self.id!r}, {self.event_id!r}, {self.partner_id!r})"
+
+
+class Instalment(Base):
+    """Money followed up: an expected instalment of an agreement and what was received."""
+
+    __tablename__ = "instalment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agreement_id: Mapped[str] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), index=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    received_date: Mapped[date | None] = mapped_column(Date)
+    received_cents: Mapped[int | None] = mapped_column(BigInteger)
+    note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    def __repr__(self) -> str:
+        return f"Instalment({self.agreement_id!r}, {self.due_date!r})"
+
+
+class Document(Base):
+    """A file attached to an agreement: stored in the database, or in a configured folder."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agreement_id: Mapped[str] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    storage_path: Mapped[str | None] = mapped_column(String(500))
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+
+    def __repr__(self) -> str:
+        return f"Document({self.agreement_id!r}, {self.filename!r})"
+
+
+class Engagement(Base):
+    """One entry of the relationship log: a meeting, call, e-mail, mission or visit."""
+
+    __tablename__ = "engagement"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partner.id"), index=True)
+    engaged_on: Mapped[date] = mapped_column(Date, index=True)
+    channel: Mapped[str] = mapped_column(CODE)
+    our_people: Mapped[str | None] = mapped_column(Text)  # usernames, `;`-separated
+    notes: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    follow_up_date: Mapped[date | None] = mapped_column(Date, index=True)
+    officer: Mapped[str | None] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    def __repr__(self) -> str:
+        return f"Engagement({self.partner_id!r}, {self.engaged_on!r}, {self.channel!r})"
 
 
 class User(Base):

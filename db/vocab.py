@@ -81,6 +81,17 @@ FUNDING_MECHANISMS: tuple[str, ...] = (
 
 SPONSORSHIP_STATUSES: tuple[str, ...] = ("confirmed", "pending", "cancelled")
 
+# How a partner was engaged (relationship log).
+ENGAGEMENT_CHANNELS: tuple[str, ...] = (
+    "meeting-bilateral",
+    "meeting-our-event",
+    "meeting-outside-event",
+    "call",
+    "email",
+    "mission",
+    "strategic-visit",
+)
+
 ROLES: tuple[str, ...] = ("admin", "director", "staff", "field_office")
 
 LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
