@@ -13,6 +13,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import pycountry
 import streamlit as st
 from babel import Locale
 from babel.dates import format_date
@@ -65,6 +66,25 @@ def labels(vocabulary: str, codes: list[str] | tuple[str, ...], empty: str = "â€
     """code -> translated label, for widget `format_func=labels(...).__getitem__`
     (a dict keeps the labels of this run; a closure would read the language later)."""
     return {code: label(vocabulary, code) if code else empty for code in codes}
+
+
+def country_name(iso3: str | None) -> str:
+    """A country's name in the current language (Babel), from its ISO3 code;
+    historic codes (ISO 3166-3) fall back to pycountry's English name."""
+    if not iso3:
+        return "â€”"
+    return _country_names(babel_locale()).get(iso3.upper(), iso3.upper())
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _country_names(locale: str) -> dict[str, str]:
+    territories = Locale.parse(locale).territories
+    names = {}
+    for country in pycountry.countries:
+        names[country.alpha_3] = territories.get(country.alpha_2, country.name)
+    for country in pycountry.historic_countries:
+        names.setdefault(country.alpha_3, country.name)
+    return names
 
 
 def babel_locale(language: str | None = None) -> str:

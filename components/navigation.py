@@ -17,16 +17,23 @@ from db.access import Principal
 
 @dataclass(frozen=True)
 class PageSpec:
-    key: str
+    key: str  # the page's own name (menu title, URL)
     script: str
     icon: str
     section: str
+    access: str = ""  # the gate's page key, when several pages share one
+    hidden: bool = False  # reached from another page, not from the menu
+
+    @property
+    def gate_key(self) -> str:
+        return self.access or self.key
 
 
 PAGE_SPECS: dict[str, PageSpec] = {
     spec.key: spec
     for spec in (
         PageSpec("overview", "views/overview.py", ":material/monitoring:", "main"),
+        PageSpec("agreements", "views/explorer.py", ":material/contract:", "main"),
         PageSpec("account", "views/account.py", ":material/person:", "account"),
         PageSpec("users", "views/users.py", ":material/manage_accounts:", "admin"),
         PageSpec("login", "views/login.py", ":material/login:", "main"),

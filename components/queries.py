@@ -10,13 +10,16 @@ who asks: every role reads every region, and the gate filters what is shown.
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 import streamlit as st
 from sqlalchemy import Engine
 
-from db import kpis, schema
+from db import agreements, explorer, kpis, schema, settings
 from db.engine import make_engine
+from db.partners_lookup import partner_names as partner_names_query
 from db.settings import DATABASE_URL_ENV, database_url
 
 CACHE_TTL_SECONDS = 600
@@ -80,3 +83,82 @@ def year_bounds() -> tuple[int | None, int | None]:
 def clear() -> None:
     """Drop every cached result: called after any write."""
     st.cache_data.clear()
+
+
+# ----------------------------------------------------------------- explorer
+# Filters travel as plain dicts (hashable by st.cache_data), rebuilt here.
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _explorer_page(
+    url: str, filters: dict, today: date, sort: str, page: int, page_size: int
+) -> tuple[list[dict], int]:
+    with _engine(url).connect() as conn:
+        return explorer.search(conn, explorer.AgreementFilter(**filters), today, sort, page, page_size)
+
+
+def explorer_page(
+    f: explorer.AgreementFilter, sort: str, page: int, page_size: int = explorer.PAGE_SIZE
+) -> tuple[list[dict], int]:
+    """One page of the explorer's results and the total count."""
+    return _explorer_page(current_url(), asdict(f), settings.today(), sort, page, page_size)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _explorer_facets(url: str, filters: dict, today: date) -> dict[str, dict[str, int]]:
+    f = explorer.AgreementFilter(**filters)
+    with _engine(url).connect() as conn:
+        counts = {facet: explorer.facet_counts(conn, f, facet, today) for facet in explorer.FACETS}
+        counts["partners"] = {p["partner_id"]: p["count"] for p in explorer.partner_options(conn, f, today)}
+        return counts
+
+
+def explorer_facets(f: explorer.AgreementFilter) -> dict[str, dict[str, int]]:
+    """Facet -> value -> count under the other filters (plus `partners`)."""
+    return _explorer_facets(current_url(), asdict(f), settings.today())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _partner_names(url: str, ids: tuple[str, ...]) -> dict[str, str]:
+    with _engine(url).connect() as conn:
+        return partner_names_query(conn, ids)
+
+
+def partner_names(ids: tuple[str, ...]) -> dict[str, str]:
+    return _partner_names(current_url(), tuple(sorted(ids)))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _explorer_charts(url: str, filters: dict, today: date) -> tuple[list[dict], dict[str, int]]:
+    f = explorer.AgreementFilter(**filters)
+    with _engine(url).connect() as conn:
+        return explorer.per_year_by_type(conn, f, today), explorer.facet_counts(
+            conn, f, "countries", today, limit=20, own_filter=True
+        )
+
+
+def explorer_charts(f: explorer.AgreementFilter) -> tuple[list[dict], dict[str, int]]:
+    """Per-year counts by type, and the 20 beneficiary countries with most agreements."""
+    return _explorer_charts(current_url(), asdict(f), settings.today())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
+def _explorer_selection(url: str, filters: dict, today: date, sort: str) -> list[dict]:
+    with _engine(url).connect() as conn:
+        return explorer.selection_rows(conn, explorer.AgreementFilter(**filters), today, sort)
+
+
+def explorer_selection(f: explorer.AgreementFilter, sort: str) -> list[dict]:
+    """Every matching agreement (capped) for exports."""
+    return _explorer_selection(current_url(), asdict(f), settings.today(), sort)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _agreement(url: str, agreement_id: str, today: date) -> tuple[dict | None, list[dict]]:
+    with _engine(url).connect() as conn:
+        return agreements.agreement_detail(conn, agreement_id, today), agreements.audit_history(conn, agreement_id)
+
+
+def agreement(agreement_id: str) -> tuple[dict | None, list[dict]]:
+    """An agreement in full and its audit history (None when it does not exist)."""
+    return _agreement(current_url(), agreement_id, settings.today())

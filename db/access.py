@@ -18,6 +18,7 @@ EDITORS = frozenset({"admin", "staff", "field_office"})
 # Page key -> roles that may open it. A page missing here is open to nobody.
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "overview": ALL_ROLES,
+    "agreements": ALL_ROLES,
     "account": ALL_ROLES,
     "users": frozenset({"admin"}),
 }

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
@@ -61,8 +62,11 @@ def read_table(path: Path | str, data: bytes | None = None) -> Table:
 
 
 def unescape_cell(value: str) -> str:
-    """Trim a cell and drop the `'` that export put before a formula character."""
-    value = value.strip()
+    """Trim a cell and drop the `'` that export put before a formula character.
+
+    Line breaks become `\n`: XLSX (XML) cannot keep a `\r`, so this is the one
+    form that round-trips through both file types."""
+    value = value.strip().replace("\r\n", "\n").replace("\r", "\n")
     if len(value) >= 2 and value[0] == "'" and value[1] in FORMULA_PREFIXES:
         return value[1:]
     return value
@@ -79,7 +83,7 @@ def _read_csv(data: bytes) -> Table:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
+        row = _record_number_at(exc.object[: exc.start])
         return Table(problems=[Problem(row, "-", "the file is not UTF-8 text")])
     table = Table()
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -96,6 +100,17 @@ def _read_csv(data: bytes) -> Table:
     if not table.header or not any(h.strip() for h in table.header):
         table.problems.append(Problem(1, "-", "the file has no header row"))
     return table
+
+
+def _record_number_at(prefix: bytes) -> int:
+    """The record number (header = 1) in which the valid UTF-8 `prefix` ends: a
+    quoted field spanning lines is one record, so lines are not counted."""
+    # The sentinel stands for the bad byte: it always falls in some record.
+    text = prefix.decode("utf-8-sig") + "x"
+    try:
+        return sum(1 for _ in csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return prefix.count(b"\n") + 1
 
 
 def _read_xlsx(data: bytes) -> Table:
@@ -185,7 +200,7 @@ def _csv_cell(value: object) -> str:
     return escape_cell(str(value))
 
 
-def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+def write_xlsx(path: Path | BinaryIO, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
     """Write a one-sheet workbook; text cells escaped, dates and money typed."""
     from openpyxl import Workbook
 
@@ -209,7 +224,7 @@ def _xlsx_cell(value: object) -> object:
         # Money with cents: a float keeps every value below 2**53 cents exact
         # once rounded to two decimals on import.
         return float(value)
-    if isinstance(value, (date, int)):
+    if isinstance(value, (date, int, float)):
         return value
     return escape_cell(str(value))
 

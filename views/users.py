@@ -49,9 +49,7 @@ with create_tab, st.form("users_create", clear_on_submit=True):
     name = st.text_input(t("users.name"), max_chars=200)
     email = st.text_input(t("users.email"), max_chars=200)
     role = st.selectbox(t("users.role"), ROLES, format_func=role_labels.__getitem__)
-    region = st.selectbox(
-        t("users.region_if_field"), ["", *OFFICE_REGIONS], format_func=region_labels.__getitem__
-    )
+    region = st.selectbox(t("users.region_if_field"), ["", *OFFICE_REGIONS], format_func=region_labels.__getitem__)
     password = st.text_input(t("users.password"), type="password", max_chars=64, help=t("users.password_rules"))
     if st.form_submit_button(t("users.create_submit"), type="primary"):
         apply(users.add_user, username, password, role, region or None, name or None, email or None)
