@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import queries
+from components import agreement_forms, queries
 from components.i18n import country_name, fmt_date, fmt_int, fmt_money, label, t
 from db.access import Principal
 from db.cells import cents_to_text
@@ -37,6 +37,12 @@ def show_agreement(principal: Principal, agreement_id: str) -> None:
     _header(detail)
     _fields(detail)
     _timeline(detail)
+    if agreement_forms.can_edit(principal, detail["regions"]):
+        with st.expander(t("forms.edit_title"), icon=":material/edit:"):
+            agreement_forms.edit_form(principal, detail)
+        if detail["parent_id"] is None:
+            with st.expander(t("forms.amend_title"), icon=":material/note_add:"):
+                agreement_forms.amendment_form(principal, detail)
     _history(history)
 
 

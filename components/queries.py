@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from db import agreements, explorer, kpis, schema, settings
 from db.engine import make_engine
+from db.partners_lookup import all_partner_names
 from db.partners_lookup import partner_names as partner_names_query
 from db.settings import DATABASE_URL_ENV, database_url
 
@@ -162,3 +163,14 @@ def _agreement(url: str, agreement_id: str, today: date) -> tuple[dict | None, l
 def agreement(agreement_id: str) -> tuple[dict | None, list[dict]]:
     """An agreement in full and its audit history (None when it does not exist)."""
     return _agreement(current_url(), agreement_id, settings.today())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=4, show_spinner=False)
+def _partner_names_all(url: str) -> dict[str, str]:
+    with _engine(url).connect() as conn:
+        return all_partner_names(conn)
+
+
+def partner_names_all() -> dict[str, str]:
+    """Every partner id -> name (for pickers)."""
+    return _partner_names_all(current_url())

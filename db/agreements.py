@@ -47,6 +47,7 @@ def agreement_detail(conn: Connection, agreement_id: str, today) -> dict[str, An
     detail["own_areas"] = _values(conn, AgreementArea.__table__, "area", agreement_id)
     detail["regions"] = _values(conn, AgreementRegion.__table__, "region", detail["regions_from_id"])
     detail["areas"] = _values(conn, AgreementArea.__table__, "area", detail["areas_from_id"])
+    detail["own_countries"] = _values(conn, AgreementCountry.__table__, "country", agreement_id)
     detail["countries"] = _values(conn, AgreementCountry.__table__, "country", detail["regions_from_id"])
     amendments = conn.execute(
         select(A.c.id, A.c.title, A.c.signed_date, A.c.end_date, A.c.value_cents, A.c.version)

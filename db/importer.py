@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, select
 from db import audit, kinds
 from db.cells import CellError
 from db.fileio import Problem, Table, iter_chunks, read_table, unescape_cell
-from db.kinds import AGREEMENTS, EVENTS, PARTNERS, Kind
+from db.kinds import AGREEMENTS, EVENTS, PARTNERS, SPONSORSHIPS, Kind
 from db.names import close_name_pairs
 
 MAX_REPORTED = 100
@@ -57,6 +57,7 @@ class ImportResult:
 class Row:
     number: int
     values: dict[str, Any]
+    invalid: set[str] = field(default_factory=set)  # columns whose cell was refused
 
 
 def import_file(
@@ -128,6 +129,7 @@ def _parse_rows(kind: Kind, table: Table, names: list[str], problems: list[Probl
             problems.append(Problem(number, "-", f"has {len(raw_cells)} fields; the header has {len(names)}"))
             continue
         values: dict[str, Any] = {}
+        invalid: set[str] = set()
         for column, raw in zip(columns, raw_cells, strict=True):
             text = unescape_cell(raw)
             if not text:
@@ -139,6 +141,7 @@ def _parse_rows(kind: Kind, table: Table, names: list[str], problems: list[Probl
                 values[column.name] = column.parse(text)
             except CellError as exc:
                 problems.append(Problem(number, column.name, str(exc)))
+                invalid.add(column.name)
         record_id = values.get(kind.id_column)
         if record_id is None:
             continue
@@ -152,7 +155,7 @@ def _parse_rows(kind: Kind, table: Table, names: list[str], problems: list[Probl
             )
             continue
         first_row_of[record_id] = number
-        rows.append(Row(number, values))
+        rows.append(Row(number, values, invalid))
     return rows
 
 
@@ -182,6 +185,8 @@ def _check_rows(
             _check_money_pair(row, final, problems)
         elif kind is EVENTS:
             _check_dates(row, final, "start_date", "end_date", problems)
+        elif kind is SPONSORSHIPS and final.get("amount_usd") == 0:
+            problems.append(Problem(row.number, "amount_usd", "must be greater than 0"))
     if kind is AGREEMENTS and not problems:
         _check_amendments(conn, rows, finals, problems)
 
@@ -192,6 +197,8 @@ def _check_dates(row: Row, final: dict[str, Any], start: str, end: str, problems
 
 
 def _check_money_pair(row: Row, final: dict[str, Any], problems: list[Problem]) -> None:
+    if row.invalid & {"amount", "currency"}:
+        return  # already reported; the pair rule would only repeat it
     if (final.get("amount") is None) != (final.get("currency") is None):
         missing = "currency" if final.get("currency") is None else "amount"
         problems.append(Problem(row.number, missing, "amount and currency go together: give both or neither"))
@@ -301,3 +308,8 @@ def _close_name_warnings(conn: Connection, rows: list[Row], finals: dict[str, di
                 )
             )
     return warnings
+
+
+# Shared with db/records.py: the app's forms apply the import's rules.
+check_rows = _check_rows
+merge_record = _merge

@@ -208,6 +208,28 @@ def update_records(conn: Connection, kind: Kind, records: Sequence[dict[str, Any
         conn.execute(
             update(table).where(table.c.id == record[kind.id_column]).values(**row, version=table.c.version + 1)
         )
+    replace_links(conn, kind, records)
+
+
+def versioned_update(conn: Connection, kind: Kind, record: dict[str, Any], expected_version: int) -> bool:
+    """Overwrite one record only if it is still at `expected_version` (optimistic
+    locking against the version the form was opened with); False when it was not."""
+    table = kind.table
+    row = db_row(kind, record)
+    row.pop("id")
+    result = conn.execute(
+        update(table)
+        .where(table.c.id == record[kind.id_column], table.c.version == expected_version)
+        .values(**row, version=table.c.version + 1)
+    )
+    if result.rowcount != 1:
+        return False
+    replace_links(conn, kind, [record])
+    return True
+
+
+def replace_links(conn: Connection, kind: Kind, records: Sequence[dict[str, Any]]) -> None:
+    """Replace the list rows (regions, areas, ...) of `records` with theirs."""
     for column in kind.list_columns:
         link, _ = column.link  # type: ignore[misc]
         owner = link.c[OWNER_COLUMN[kind.name]]

@@ -18,3 +18,8 @@ def partner_names(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     for chunk in iter_chunks(sorted(set(ids))):
         names.update(dict(conn.execute(select(P.c.id, P.c.name).where(P.c.id.in_(chunk))).all()))
     return names
+
+
+def all_partner_names(conn: Connection) -> dict[str, str]:
+    """Every partner id -> name, by name."""
+    return dict(conn.execute(select(P.c.id, P.c.name).order_by(P.c.name)).all())

@@ -5,11 +5,13 @@ import math
 import streamlit as st
 
 from components import explorer_view, queries
+from components.agreement_forms import new_agreement_form
 from components.agreement_view import chosen_agreement, show_agreement
 from components.auth import require_page
 from components.explorer_filters import current_filter, filter_panel, keep_in_url
 from components.i18n import fmt_int, t
 from components.tables import data_behind
+from db.access import EDITORS
 from db.explorer import PAGE_SIZE, SORTS
 
 principal = require_page(st.session_state.get("principal"), "agreements")
@@ -60,7 +62,9 @@ if event.selection.rows:
     st.rerun()
 st.caption(t("explorer.open_hint"))
 
-charts_tab, export_tab = st.tabs([t("explorer.charts"), t("explorer.export")])
+editor = principal.role in EDITORS
+tab_names = [t("explorer.charts"), t("explorer.export")] + ([t("forms.new_title")] if editor else [])
+charts_tab, export_tab, *new_tab = st.tabs(tab_names)
 with charts_tab:
     per_year, countries = queries.explorer_charts(chosen)
     left, right = st.columns(2)
@@ -102,3 +106,7 @@ with export_tab:
             key="ex_xlsx",
             icon=":material/download:",
         )
+
+if new_tab:
+    with new_tab[0]:
+        new_agreement_form(principal)
