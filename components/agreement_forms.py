@@ -142,10 +142,10 @@ def edit_form(principal: Principal, detail: dict[str, Any]) -> None:
             _forget(prefix)
 
     _form(prefix, fields, principal, initial, t("forms.save"), submit, ())
-    if st.session_state.get(f"{prefix}errors", {}).get("-") == t("forms.stale"):
-        if st.button(t("forms.reload"), key=f"{prefix}reload"):
-            _forget(prefix)
-            st.rerun()
+    stale = st.session_state.get(f"{prefix}errors", {}).get("-") == t("forms.stale")
+    if stale and st.button(t("forms.reload"), key=f"{prefix}reload"):
+        _forget(prefix)
+        st.rerun()
 
 
 def amendment_form(principal: Principal, detail: dict[str, Any]) -> None:

@@ -157,5 +157,8 @@ def cents_to_text(cents: int | None) -> str | None:
 
 
 def cents_to_usd(cents: int | None) -> float:
-    """Integer cents as a float of USD rounded to cents (for JSON and charts)."""
-    return round((cents or 0) / 100, 2)
+    """Integer cents as a float of USD rounded to cents (for JSON and charts).
+
+    PostgreSQL's SUM over BIGINT is NUMERIC (a Decimal): made an int first so
+    the result is always a float."""
+    return round(int(cents or 0) / 100, 2)

@@ -103,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SQLAlchemyError as exc:
         print(f"error: database error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        # A file that cannot be read or written (a directory, no permission,
+        # a missing sample file): a plain message, never a traceback.
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 def _dispatch(args: argparse.Namespace) -> int:

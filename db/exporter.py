@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, select
 from db import kinds
 from db.fileio import write_csv, write_xlsx
 from db.kinds import Kind
+from db.kpis import binary_order
 
 
 def export_file(engine: Engine, kind_name: str, path: Path) -> int:
@@ -27,7 +28,7 @@ def _rows(conn: Connection, kind: Kind) -> Iterator[list[Any]]:
     lists = {c.name: _list_values(conn, kind, c) for c in kind.list_columns}
     scalars = kind.scalar_columns
     table = kind.table
-    query = select(*[table.c[c.target] for c in scalars]).order_by(table.c.id)
+    query = select(*[table.c[c.target] for c in scalars]).order_by(binary_order(conn, table.c.id))
     for row in conn.execute(query):
         record = {c.name: _cell(c, row[i]) for i, c in enumerate(scalars)}
         record_id = record[kind.id_column]
