@@ -90,7 +90,7 @@ def update_agreement(
         raise StaleEdit(f"agreement {agreement_id} was changed by someone else since this form was opened")
     for field, old in stored.items():
         if final[field] != old:
-            audit.record(conn, principal.username, "update", ENTITY, agreement_id, field, _text(old), _text(final[field]))  # type: ignore[union-attr]
+            audit.record(conn, principal.username, "update", ENTITY, agreement_id, field, _text(field, old), _text(field, final[field]))  # type: ignore[union-attr]
     return True
 
 
@@ -113,9 +113,15 @@ def _check_rules(conn: Connection, values: dict[str, Any], final: dict[str, Any]
         raise ValidationFailed({p.column: p.message for p in problems})
 
 
-def _text(value: Any) -> str | None:
+MONEY_FIELDS = frozenset({"value_usd", "amount"})
+
+
+def _text(field: str, value: Any) -> str | None:
+    """A value as the file format writes it (money as `1234.50`, lists `;`-joined)."""
     if value is None:
         return None
+    if field in MONEY_FIELDS:
+        return cents_to_text(value)
     if isinstance(value, tuple):
         return ";".join(value)
     return str(value)
