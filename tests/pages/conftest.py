@@ -96,3 +96,16 @@ def login(username: str, password: str | None = None, language: str | None = Non
     at.text_input(key="login_password").input(password if password is not None else PASSWORDS[username])
     at.button(key="login_submit").click().run()
     return at
+
+
+@pytest.fixture
+def private_db(app_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A copy of the app store for a test that writes (the shared one stays pristine)."""
+    import shutil
+
+    source = Path(app_db_url.removeprefix("sqlite:///"))
+    target = tmp_path / "private.db"
+    shutil.copy(source, target)
+    url = f"sqlite:///{target}"
+    monkeypatch.setenv("PARTNERSHIPS_DATABASE_URL", url)
+    return url
