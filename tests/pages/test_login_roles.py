@@ -136,9 +136,10 @@ def test_edited_session_state_grants_nothing(app_db_url):
 
 
 def test_a_page_that_fails_shows_a_friendly_message(tmp_path, monkeypatch):
+    from sqlalchemy import text
+
     from db import cli
     from db.engine import make_engine
-    from sqlalchemy import text
 
     url = f"sqlite:///{tmp_path / 'broken.db'}"
     assert cli.main(["--url", url, "init", "--sample"]) == 0
