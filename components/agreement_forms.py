@@ -18,11 +18,38 @@ from db import access, records, vocab
 from db.access import AccessDenied, Principal
 from db.errors import StaleEdit, ValidationFailed
 
-FIELDS = ("agreement_id", "partner_id", "title", "agreement_type", "signed_date", "end_date", "value_usd", "amount",
-          "currency", "regions", "countries", "areas", "status", "officer", "notes")
+FIELDS = (
+    "agreement_id",
+    "partner_id",
+    "title",
+    "agreement_type",
+    "signed_date",
+    "end_date",
+    "value_usd",
+    "amount",
+    "currency",
+    "regions",
+    "countries",
+    "areas",
+    "status",
+    "officer",
+    "notes",
+)
 LIST_FIELDS = ("regions", "countries", "areas")
-AMENDMENT_FIELDS = ("agreement_id", "title", "agreement_type", "signed_date", "end_date", "value_usd", "amount",
-                    "currency", "regions", "countries", "areas", "notes")
+AMENDMENT_FIELDS = (
+    "agreement_id",
+    "title",
+    "agreement_type",
+    "signed_date",
+    "end_date",
+    "value_usd",
+    "amount",
+    "currency",
+    "regions",
+    "countries",
+    "areas",
+    "notes",
+)
 
 
 def can_edit(principal: Principal, regions: list[str]) -> bool:
@@ -63,7 +90,9 @@ def _run(prefix: str, write, *args: Any) -> None:
     state[f"{prefix}done"] = result if isinstance(result, str) else True
 
 
-def _field(prefix: str, field: str, principal: Principal, initial: dict[str, Any], partner_names: dict[str, str]) -> None:
+def _field(
+    prefix: str, field: str, principal: Principal, initial: dict[str, Any], partner_names: dict[str, str]
+) -> None:
     """One widget (its value seeded from `initial` the first time) and its error below it."""
     key = f"{prefix}{field}"
     if key not in st.session_state:
@@ -74,7 +103,11 @@ def _field(prefix: str, field: str, principal: Principal, initial: dict[str, Any
         st.date_input(label, key=key, min_value=date(1950, 1, 1), max_value=date(2100, 12, 31), format="YYYY-MM-DD")
     elif field in ("regions", "areas", "countries"):
         codes = {"regions": vocab.REGIONS, "areas": vocab.AREAS, "countries": sorted(vocab.country_codes())}[field]
-        names = {c: country_name(c) for c in codes} if field == "countries" else labels(field[:-1] if field != "areas" else "area", codes)
+        names = (
+            {c: country_name(c) for c in codes}
+            if field == "countries"
+            else labels(field[:-1] if field != "areas" else "area", codes)
+        )
         st.multiselect(label, codes, key=key, format_func=names.__getitem__, placeholder=t("explorer.any"))
     elif field in ("agreement_type", "status", "currency", "partner_id"):
         shown = _choices(field, partner_names)
@@ -83,7 +116,9 @@ def _field(prefix: str, field: str, principal: Principal, initial: dict[str, Any
     elif field == "notes":
         st.text_area(label, key=key, max_chars=10_000)
     else:
-        st.text_input(label, key=key, max_chars=500, help=t(f"forms.{field}_help") if field in ("value_usd", "amount") else None)
+        st.text_input(
+            label, key=key, max_chars=500, help=t(f"forms.{field}_help") if field in ("value_usd", "amount") else None
+        )
     message = st.session_state.get(f"{prefix}errors", {}).get(field)
     if message:
         st.error(message, icon=":material/error:")
@@ -100,7 +135,15 @@ def _choices(field: str, partner_names: dict[str, str]) -> dict[str, str]:
     return {"": "—"} | {p: f"{name} ({p})" for p, name in partner_names.items()}
 
 
-def _form(prefix: str, fields: tuple[str, ...], principal: Principal, initial: dict[str, Any], submit: str, on_submit, args: tuple) -> None:
+def _form(
+    prefix: str,
+    fields: tuple[str, ...],
+    principal: Principal,
+    initial: dict[str, Any],
+    submit: str,
+    on_submit,
+    args: tuple,
+) -> None:
     partner_names = queries.partner_names_all() if "partner_id" in fields else {}
     with st.form(f"{prefix}form"):
         columns = st.columns(2)
@@ -150,8 +193,15 @@ def edit_form(principal: Principal, detail: dict[str, Any]) -> None:
 
 def amendment_form(principal: Principal, detail: dict[str, Any]) -> None:
     prefix = f"am_{detail['id']}_"
-    initial = {"agreement_id": f"{detail['id']}/{len(detail['amendments']) + 1}", "agreement_type": detail["agreement_type"],
-               "signed_date": None, "end_date": None, "regions": [], "areas": [], "countries": []}
+    initial = {
+        "agreement_id": f"{detail['id']}/{len(detail['amendments']) + 1}",
+        "agreement_type": detail["agreement_type"],
+        "signed_date": None,
+        "end_date": None,
+        "regions": [],
+        "areas": [],
+        "countries": [],
+    }
 
     def submit() -> None:
         _run(prefix, records.add_amendment, detail["id"], _texts(prefix, AMENDMENT_FIELDS))
@@ -166,12 +216,20 @@ def _initial(detail: dict[str, Any]) -> dict[str, Any]:
     from db.cells import cents_to_text
 
     return {
-        "partner_id": detail["partner_id"], "title": detail["title"], "agreement_type": detail["agreement_type"],
-        "signed_date": detail["signed_date"], "end_date": detail["end_date"],
-        "value_usd": cents_to_text(detail["value_cents"]) or "", "amount": cents_to_text(detail["amount_cents"]) or "",
-        "currency": detail["currency"] or "", "regions": detail["own_regions"], "areas": detail["own_areas"],
-        "countries": detail["own_countries"], "status": detail["status"] or "",
-        "officer": detail["officer"] or "", "notes": detail["notes"] or "",
+        "partner_id": detail["partner_id"],
+        "title": detail["title"],
+        "agreement_type": detail["agreement_type"],
+        "signed_date": detail["signed_date"],
+        "end_date": detail["end_date"],
+        "value_usd": cents_to_text(detail["value_cents"]) or "",
+        "amount": cents_to_text(detail["amount_cents"]) or "",
+        "currency": detail["currency"] or "",
+        "regions": detail["own_regions"],
+        "areas": detail["own_areas"],
+        "countries": detail["own_countries"],
+        "status": detail["status"] or "",
+        "officer": detail["officer"] or "",
+        "notes": detail["notes"] or "",
     }
 
 

@@ -44,11 +44,12 @@ class Table:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_table(path: Path | str, data: bytes | None = None) -> Table:
+def read_table(path: Path | str, data: bytes | None = None, max_rows: int | None = None) -> Table:
     """Read a CSV or XLSX file (by its extension) into text cells.
 
     `data` may hold the file's bytes already (an upload); otherwise the file
-    is read from `path`. The size limit is checked before parsing.
+    is read from `path`. The size limit, and `max_rows` when given, are checked
+    before parsing.
     """
     path = Path(path)
     size = len(data) if data is not None else path.stat().st_size
@@ -56,9 +57,28 @@ def read_table(path: Path | str, data: bytes | None = None) -> Table:
         return Table(problems=[Problem(1, "-", f"file is larger than {MAX_FILE_BYTES // 2**20} MB")])
     if data is None:
         data = path.read_bytes()
+    if max_rows is not None and _row_bound(path, data) > max_rows + 1:
+        return Table(problems=[Problem(1, "-", f"the file has more than {max_rows} rows; split it")])
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(data)
     return _read_csv(data)
+
+
+def _row_bound(path: Path, data: bytes) -> int:
+    """An upper bound of the records (header included), without parsing: the
+    sheet's stated dimension for XLSX, the line count for CSV (a quoted field
+    spanning lines only makes the bound larger)."""
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True)
+            bound = workbook.worksheets[0].max_row or 0 if workbook.worksheets else 0
+            workbook.close()
+            return bound
+        except Exception:  # noqa: BLE001 - an unreadable workbook is reported by the reader
+            return 0
+    return data.count(b"\n") + 1
 
 
 def unescape_cell(value: str) -> str:

@@ -67,11 +67,12 @@ def import_file(
     data: bytes | None = None,
     label: str | None = None,
     actor: str = "cli",
+    max_rows: int | None = None,
 ) -> ImportResult:
     """Import a CSV/XLSX file of `kind_name`; nothing is written unless every row is valid."""
     kind = kinds.KINDS[kind_name]
     result = ImportResult(kind=kind_name, label=label if label is not None else str(path))
-    table = read_table(path, data)
+    table = read_table(path, data, max_rows)
     result.problems.extend(table.problems)
     if result.problems:
         return result

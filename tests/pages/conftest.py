@@ -101,11 +101,13 @@ def login(username: str, password: str | None = None, language: str | None = Non
 @pytest.fixture
 def private_db(app_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A copy of the app store for a test that writes (the shared one stays pristine)."""
-    import shutil
+    import sqlite3
 
     source = Path(app_db_url.removeprefix("sqlite:///"))
     target = tmp_path / "private.db"
-    shutil.copy(source, target)
+    # The backup API, not a file copy: in WAL mode recent pages live in the -wal file.
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
     url = f"sqlite:///{target}"
     monkeypatch.setenv("PARTNERSHIPS_DATABASE_URL", url)
     return url

@@ -59,7 +59,9 @@ def test_field_office_starts_on_its_region(app_db_url):
 def test_drill_down_opens_the_agreement_with_its_current_state(app_db_url):
     engine = make_engine(app_db_url)
     with engine.connect() as conn:
-        parent = conn.execute(text("SELECT parent_id FROM agreement WHERE parent_id IS NOT NULL ORDER BY parent_id LIMIT 1")).scalar_one()
+        parent = conn.execute(
+            text("SELECT parent_id FROM agreement WHERE parent_id IS NOT NULL ORDER BY parent_id LIMIT 1")
+        ).scalar_one()
         title = conn.scalar(select(Agreement.title).where(Agreement.id == parent))
         count = conn.execute(text("SELECT COUNT(*) FROM agreement WHERE parent_id = :p"), {"p": parent}).scalar_one()
     engine.dispose()
@@ -72,14 +74,29 @@ def test_drill_down_opens_the_agreement_with_its_current_state(app_db_url):
 def test_export_has_labels_and_inert_formulas(private_db):
     engine = make_engine(private_db)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE agreement SET title = '=HYPERLINK(\"http://x\",\"y\")' WHERE id = (SELECT MIN(id) FROM agreement WHERE signed_year = 2016)"))
+        conn.execute(
+            text(
+                'UPDATE agreement SET title = \'=HYPERLINK("http://x","y")\' WHERE id = (SELECT MIN(id) FROM agreement WHERE signed_year = 2016)'
+            )
+        )
     engine.dispose()
     at = open_explorer("director", **{"from": "2016", "to": "2016"})
     at.button(key="ex_prepare").click().run()
     prepared = at.session_state["ex_export"]
     rows = list(csv.DictReader(io.StringIO(prepared[0].decode("utf-8-sig"))))
     assert len(rows) == found(at)
-    assert {r["Type"] for r in rows} <= {EN[f"type.{c}"] for c in ("mou", "cooperation", "voluntary-contribution", "sponsorship", "letter-of-intent", "project-document", "other")}
+    assert {r["Type"] for r in rows} <= {
+        EN[f"type.{c}"]
+        for c in (
+            "mou",
+            "cooperation",
+            "voluntary-contribution",
+            "sponsorship",
+            "letter-of-intent",
+            "project-document",
+            "other",
+        )
+    }
     assert any(r["Title"] == '\'=HYPERLINK("http://x","y")' for r in rows)
 
 
@@ -148,7 +165,11 @@ def test_field_office_sees_no_edit_form_outside_its_region(private_db):
 def test_user_text_is_shown_as_plain_text(private_db):
     engine = make_engine(private_db)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE agreement SET notes = '<img src=x onerror=alert(1)> [x](javascript:alert(1))' WHERE id = 'A-2016-0034'"))
+        conn.execute(
+            text(
+                "UPDATE agreement SET notes = '<img src=x onerror=alert(1)> [x](javascript:alert(1))' WHERE id = 'A-2016-0034'"
+            )
+        )
     engine.dispose()
     at = open_explorer("director", id="A-2016-0034")
     assert not at.exception

@@ -15,7 +15,9 @@ from db.access import Principal
 from db.models import AuditLog, LoginSession, User
 from tests.pages.conftest import PAGE_SCRIPTS, login, new_app
 
-EN = json.loads((__import__("pathlib").Path(__file__).resolve().parents[2] / "components/locales/en.json").read_text("utf-8"))
+EN = json.loads(
+    (__import__("pathlib").Path(__file__).resolve().parents[2] / "components/locales/en.json").read_text("utf-8")
+)
 ROLE_PAGES = {
     "admin": {"overview", "account", "users"},
     "director": {"overview", "account"},
@@ -65,7 +67,9 @@ def test_refusals_share_one_message(app_db_url, reset_user, username, password):
     assert reachable_pages(at) == {"login"}
 
 
-@pytest.mark.parametrize(("username", "password"), [("nobody-here", "x" * 10), ("director", "wrong-password-1"), ("gone", "gone-password-1")])
+@pytest.mark.parametrize(
+    ("username", "password"), [("nobody-here", "x" * 10), ("director", "wrong-password-1"), ("gone", "gone-password-1")]
+)
 def test_every_refusal_costs_one_bcrypt_check(app_engine, reset_user, monkeypatch, username, password):
     """Unknown, wrong and disabled cost the same work, so time says nothing."""
     if username == "director":
@@ -86,11 +90,15 @@ def test_lockout_after_repeated_failures_is_kept_in_the_database(app_engine, res
     assert reachable_pages(at) == {"login"}
     with app_engine.connect() as conn:
         locked_until = conn.scalar(select(User.locked_until).where(User.username == "staff"))
-        reasons = conn.scalars(select(AuditLog.new).where(AuditLog.action == "login-failed", AuditLog.entity_id == "staff")).all()
+        reasons = conn.scalars(
+            select(AuditLog.new).where(AuditLog.action == "login-failed", AuditLog.entity_id == "staff")
+        ).all()
     assert locked_until is not None
     assert reasons[-2:] == ["locked-now", "locked"]
     with app_engine.begin() as conn:
-        conn.execute(update(User).where(User.username == "staff").values(locked_until=audit.utc_now() - timedelta(seconds=1)))
+        conn.execute(
+            update(User).where(User.username == "staff").values(locked_until=audit.utc_now() - timedelta(seconds=1))
+        )
     assert reachable_pages(login("staff")) == ROLE_PAGES["staff"]
 
 
@@ -120,7 +128,9 @@ def test_logout_revokes_the_session_in_the_store(app_engine):
     at.button(key="logout_button").click().run()
     assert reachable_pages(at) == {"login"}
     with app_engine.connect() as conn:
-        revoked = conn.scalar(select(LoginSession.revoked_at).where(LoginSession.username == "director", LoginSession.token_exp == token))
+        revoked = conn.scalar(
+            select(LoginSession.revoked_at).where(LoginSession.username == "director", LoginSession.token_exp == token)
+        )
         assert revoked is not None
         # The copied cookie's identity no longer opens a session.
         assert auth.session_user(conn, "director", token) is None
@@ -157,7 +167,9 @@ def test_a_page_that_fails_shows_a_friendly_message(tmp_path, monkeypatch):
     assert [e.value for e in at.error] == [EN["error.generic"]]
 
 
-@pytest.mark.parametrize("principal", [None, Principal("staff", "staff"), Principal("field-afr", "field_office", "AFR")])
+@pytest.mark.parametrize(
+    "principal", [None, Principal("staff", "staff"), Principal("field-afr", "field_office", "AFR")]
+)
 def test_page_script_refuses_a_user_without_the_role(app_engine, principal):
     """Run the users page's script directly, past the navigation: it still refuses."""
     from streamlit.testing.v1 import AppTest

@@ -13,13 +13,25 @@ from tests.pages.conftest import PAGE_SCRIPTS, login, new_app
 
 LOCALES = Path(__file__).resolve().parents[2] / "components" / "locales"
 CATALOGUES = {lang: json.loads((LOCALES / f"{lang}.json").read_text("utf-8")) for lang in LANGUAGES}
-PAGE_TITLES = {"overview": "overview.title", "account": "account.title", "users": "users.title", "login": "login.page_title"}
-ROLE_PAGES = {"admin": ["overview", "account", "users"], "director": ["overview", "account"], "staff": ["overview", "account"], "field-afr": ["overview", "account"]}
+PAGE_TITLES = {
+    "overview": "overview.title",
+    "account": "account.title",
+    "users": "users.title",
+    "login": "login.page_title",
+}
+ROLE_PAGES = {
+    "admin": ["overview", "account", "users"],
+    "director": ["overview", "account"],
+    "staff": ["overview", "account"],
+    "field-afr": ["overview", "account"],
+}
 RAW_KEY = re.compile(r"^[a-z_]+\.[a-z_.]+$")
 
 
 def visible_texts(at) -> list[str]:
-    texts = [e.value for kind in ("title", "subheader", "caption", "markdown", "error", "info") for e in getattr(at, kind)]
+    texts = [
+        e.value for kind in ("title", "subheader", "caption", "markdown", "error", "info") for e in getattr(at, kind)
+    ]
     texts += [m.label for m in at.metric] + [w.label for w in at.selectbox] + [b.label for b in at.button]
     return [t for t in texts if isinstance(t, str)]
 
