@@ -21,8 +21,8 @@ from db.documents import (
     read_document,
     sanitise_filename,
 )
+from db.errors import NotFound, ValidationFailed
 from db.models import Agreement, AgreementRegion, AuditLog, Document, Partner
-from db.money import InvalidValue, NotFound
 
 STAFF = Principal("staff", "staff")
 DIRECTOR = Principal("director", "director")
@@ -63,8 +63,13 @@ def world(engine):
         for agreement_id, region in (("EU-1", "EUR"), ("AF-1", "AFR")):
             conn.execute(
                 insert(Agreement).values(
-                    id=agreement_id, partner_id="P1", title=agreement_id, agreement_type="mou",
-                    signed_date=date(2020, 1, 1), signed_year=2020, regions_from_id=agreement_id,
+                    id=agreement_id,
+                    partner_id="P1",
+                    title=agreement_id,
+                    agreement_type="mou",
+                    signed_date=date(2020, 1, 1),
+                    signed_year=2020,
+                    regions_from_id=agreement_id,
                     areas_from_id=agreement_id,
                 )
             )
@@ -131,9 +136,9 @@ def test_allowed_types_are_accepted(filename, data, content_type):
     ],
 )
 def test_wrong_types_are_refused_with_a_clear_message(filename, data, message):
-    with pytest.raises(InvalidValue) as refused:
+    with pytest.raises(ValidationFailed) as refused:
         check_document(filename, data)
-    assert (refused.value.field, refused.value.message) == ("file", message)
+    assert refused.value.errors == {"file": message}
 
 
 @pytest.mark.parametrize(
@@ -156,7 +161,7 @@ def test_filenames_are_sanitised(given, kept):
 
 @pytest.mark.parametrize("given", ["", "../", "..", "\x00\x01", "dir/"])
 def test_a_filename_with_nothing_left_is_refused(given):
-    with pytest.raises(InvalidValue):
+    with pytest.raises(ValidationFailed):
         sanitise_filename(given)
 
 
@@ -168,15 +173,24 @@ def test_attach_list_read_and_delete_in_the_database(world, in_database):
         assert read_document(conn, DIRECTOR, doc_id) == ("signed.pdf", "application/pdf", PDF)
     sha = hashlib.sha256(PDF).hexdigest()
     assert [{k: v for k, v in d.items() if k != "uploaded_at"} for d in listed] == [
-        {"id": doc_id, "filename": "signed.pdf", "content_type": "application/pdf", "size_bytes": len(PDF),
-         "sha256": sha, "uploaded_by": "staff", "stored": "database"}
+        {
+            "id": doc_id,
+            "filename": "signed.pdf",
+            "content_type": "application/pdf",
+            "size_bytes": len(PDF),
+            "sha256": sha,
+            "uploaded_by": "staff",
+            "stored": "database",
+        }
     ]
     row = document_rows(world)[0]
     assert (bytes(row.content), row.storage_path) == (PDF, None)
     with world.begin() as conn:
         delete_document(conn, STAFF, doc_id)
     assert document_rows(world) == []
-    assert audit_rows(world, "document-add") == [("staff", "agreement", "EU-1", f"signed.pdf ({len(PDF)} bytes, sha256 {sha})")]
+    assert audit_rows(world, "document-add") == [
+        ("staff", "agreement", "EU-1", f"signed.pdf ({len(PDF)} bytes, sha256 {sha})")
+    ]
     assert audit_rows(world, "document-delete") == [("staff", "agreement", "EU-1", None)]
 
 
@@ -187,7 +201,10 @@ def test_folder_storage_names_files_by_checksum_only(world, folder):
     sha = hashlib.sha256(b"root:x:0:0\n").hexdigest()
     assert sorted(p.name for p in folder.iterdir()) == [sha]
     rows = document_rows(world)
-    assert [(r.filename, r.content, r.storage_path) for r in rows] == [("passwd.txt", None, sha), ("copy.txt", None, sha)]
+    assert [(r.filename, r.content, r.storage_path) for r in rows] == [
+        ("passwd.txt", None, sha),
+        ("copy.txt", None, sha),
+    ]
     with world.connect() as conn:
         assert read_document(conn, FIELD_AFR, first)[2] == b"root:x:0:0\n"
         assert list_documents(conn, "AF-1")[0]["stored"] == "folder"
@@ -213,7 +230,7 @@ def test_a_swapped_or_missing_file_is_not_served(world, folder):
 
 def test_size_limit_is_checked_before_anything_is_stored(world, folder):
     too_big = b"%PDF-" + b"\x00" * (MAX_DOCUMENT_BYTES - 4)
-    with pytest.raises(InvalidValue, match="at most 20,971,520"), world.begin() as conn:
+    with pytest.raises(ValidationFailed, match="at most 20,971,520"), world.begin() as conn:
         attach_document(conn, STAFF, "EU-1", "big.pdf", too_big)
     assert document_rows(world) == [] and not folder.exists()
     with world.begin() as conn:
@@ -245,7 +262,9 @@ def test_reading_needs_a_login_and_deleting_needs_the_region(world, in_database)
             delete_document(conn, principal, doc_id)
     assert len(document_rows(world)) == 1
     assert [(r[0], r[3]) for r in audit_rows(world, "access-denied")] == [
-        ("-", "document-read"), ("director", "document-delete"), ("field-eur", "document-delete"),
+        ("-", "document-read"),
+        ("director", "document-delete"),
+        ("field-eur", "document-delete"),
         ("-", "document-delete"),
     ]
     with world.connect() as conn:

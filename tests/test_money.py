@@ -9,14 +9,12 @@ from sqlalchemy import insert, select
 
 from db import kpis
 from db.access import AccessDenied, Principal
+from db.agreements import effective_regions
+from db.errors import NotFound, StaleEdit, ValidationFailed
 from db.models import Agreement, AgreementRegion, AuditLog, Instalment, Partner
 from db.money import (
-    InvalidValue,
-    NotFound,
-    StaleEdit,
     add_instalment,
     delete_instalment,
-    effective_regions,
     instalments,
     money_followed_up,
     pledged_vs_received,
@@ -36,9 +34,16 @@ def add_agreement(conn, agreement_id, regions=(), parent=None, signed=date(2020,
     owner = parent if parent and not regions else agreement_id
     conn.execute(
         insert(Agreement).values(
-            id=agreement_id, partner_id="P1", title=f"Agreement {agreement_id}", agreement_type="mou",
-            parent_id=parent, signed_date=signed, signed_year=signed.year, value_cents=value_cents,
-            regions_from_id=owner, areas_from_id=owner,
+            id=agreement_id,
+            partner_id="P1",
+            title=f"Agreement {agreement_id}",
+            agreement_type="mou",
+            parent_id=parent,
+            signed_date=signed,
+            signed_year=signed.year,
+            value_cents=value_cents,
+            regions_from_id=owner,
+            areas_from_id=owner,
         )
     )
     for region in regions:
@@ -57,8 +62,9 @@ def world(engine):
 
 
 def audit_rows(engine, action=None):
-    query = select(AuditLog.actor, AuditLog.action, AuditLog.entity, AuditLog.entity_id, AuditLog.field,
-                   AuditLog.old, AuditLog.new).order_by(AuditLog.id)
+    query = select(
+        AuditLog.actor, AuditLog.action, AuditLog.entity, AuditLog.entity_id, AuditLog.field, AuditLog.old, AuditLog.new
+    ).order_by(AuditLog.id)
     if action:
         query = query.where(AuditLog.action == action)
     with engine.connect() as conn:
@@ -83,9 +89,18 @@ def test_add_instalment_lists_it_and_audits_every_field(world):
     with world.connect() as conn:
         listed = instalments(conn, "EU-1")
     assert listed == [
-        {"id": new_id, "agreement_id": "EU-1", "due_date": date(2020, 6, 30), "amount_cents": 40_000,
-         "received_date": None, "received_cents": None, "note": "first tranche", "version": 1,
-         "amount_usd": 400.0, "received_usd": None}
+        {
+            "id": new_id,
+            "agreement_id": "EU-1",
+            "due_date": date(2020, 6, 30),
+            "amount_cents": 40_000,
+            "received_date": None,
+            "received_cents": None,
+            "note": "first tranche",
+            "version": 1,
+            "amount_usd": 400.0,
+            "received_usd": None,
+        }
     ]
     assert audit_rows(world) == [
         ("staff", "instalment-add", "agreement", "EU-1", f"instalment {new_id} due_date", None, "2020-06-30"),
@@ -134,9 +149,7 @@ def test_a_tampered_instalment_id_is_refused_for_another_region(world):
         with pytest.raises(AccessDenied), world.begin() as conn:
             attempt(conn)
     assert instalment_rows(world) == before
-    assert [r[1:5] for r in audit_rows(world, "access-denied")] == [
-        ("access-denied", "agreement", "EU-1", None)
-    ] * 2
+    assert [r[1:5] for r in audit_rows(world, "access-denied")] == [("access-denied", "agreement", "EU-1", None)] * 2
 
 
 def test_a_stale_receipt_is_refused_and_the_first_kept(world, monkeypatch):
@@ -191,10 +204,20 @@ def test_a_receipt_can_be_corrected_and_cleared(world, monkeypatch):
     ],
 )
 def test_bad_instalment_input_is_refused_and_nothing_saved(world, due, amount, note, field):
-    with pytest.raises(InvalidValue) as refused, world.begin() as conn:
+    with pytest.raises(ValidationFailed) as refused, world.begin() as conn:
         add_instalment(conn, STAFF, "EU-1", due, amount, note)
-    assert refused.value.field == field
+    assert list(refused.value.errors) == [field]
     assert instalment_rows(world) == [] and audit_rows(world) == []
+
+
+def test_every_bad_field_is_reported_at_once(world):
+    with pytest.raises(ValidationFailed) as refused, world.begin() as conn:
+        add_instalment(conn, STAFF, "EU-1", "2021-13-01", -1, "x" * 10_001)
+    assert refused.value.errors == {
+        "due_date": "'2021-13-01' is not a real date",
+        "amount_cents": "is negative; amounts cannot be",
+        "note": "is 10001 characters long; at most 10000 are allowed",
+    }
 
 
 @pytest.mark.parametrize(
@@ -207,15 +230,16 @@ def test_bad_instalment_input_is_refused_and_nothing_saved(world, due, amount, n
         (date(2021, 7, 1), -5, "received_cents", "is negative; amounts cannot be"),
     ],
 )
-def test_bad_receipts_are_refused_with_the_field_named(world, monkeypatch, received_date, received_cents, field,
-                                                       message):
+def test_bad_receipts_are_refused_with_the_field_named(
+    world, monkeypatch, received_date, received_cents, field, message
+):
     monkeypatch.setenv("PARTNERSHIPS_TODAY", "2021-12-31")
     with world.begin() as conn:
         inst_id = add_instalment(conn, STAFF, "AF-1", date(2021, 6, 30), 30_000)
     before = instalment_rows(world)
-    with pytest.raises(InvalidValue) as refused, world.begin() as conn:
+    with pytest.raises(ValidationFailed) as refused, world.begin() as conn:
         record_receipt(conn, STAFF, inst_id, received_date, received_cents, 1)
-    assert (refused.value.field, refused.value.message) == (field, message)
+    assert refused.value.errors == {field: message}
     assert instalment_rows(world) == before
 
 
@@ -227,9 +251,11 @@ def test_unknown_records_are_not_found(world):
             record_receipt(conn, STAFF, 999, None, None, 1)
         with pytest.raises(NotFound):
             pledged_vs_received(conn, "NOPE")
-        # A field office naming an unknown agreement is simply refused.
+        # A field office naming an unknown agreement, or a reader any unknown id, is simply refused.
         with pytest.raises(AccessDenied):
             add_instalment(conn, FIELD_AFR, "NOPE", date(2021, 1, 1), 1)
+        with pytest.raises(AccessDenied):
+            delete_instalment(conn, DIRECTOR, 999, 1)
 
 
 def test_delete_instalment_audits_what_it_held(world):
@@ -238,8 +264,15 @@ def test_delete_instalment_audits_what_it_held(world):
         delete_instalment(conn, FIELD_AFR, inst_id, expected_version=1)
     assert instalment_rows(world) == []
     assert audit_rows(world, "instalment-delete") == [
-        ("field-afr", "instalment-delete", "agreement", "AF-1", f"instalment {inst_id}",
-         "due 2021-06-30 amount 300.00 received - on -", None)
+        (
+            "field-afr",
+            "instalment-delete",
+            "agreement",
+            "AF-1",
+            f"instalment {inst_id}",
+            "due 2021-06-30 amount 300.00 received - on -",
+            None,
+        )
     ]
 
 
@@ -280,11 +313,19 @@ def test_money_followed_up_counts_what_the_kpis_count(followed):
         late = money_followed_up(conn, kpis.Period(2022, 2023), "AFR", today=date(2024, 1, 1))
         assert everything["pledged_usd"] == kpis.kpi_set(conn, 2020, 2022)["agreements"]["value_usd"] == 1750.0
     assert {k: v for k, v in everything.items() if k != "by_year"} == {
-        "pledged_usd": 1750.0, "expected_usd": 1750.0, "received_usd": 1350.01, "outstanding_usd": 399.99,
-        "overdue_usd": 150.0, "instalments": 4,
+        "pledged_usd": 1750.0,
+        "expected_usd": 1750.0,
+        "received_usd": 1350.01,
+        "outstanding_usd": 399.99,
+        "overdue_usd": 150.0,
+        "instalments": 4,
     }
     assert everything["by_year"]["2022"] == {
-        "pledged_usd": 250.0, "expected_usd": 250.0, "received_usd": 0.0, "outstanding_usd": 250.0, "overdue_usd": 0.0,
+        "pledged_usd": 250.0,
+        "expected_usd": 250.0,
+        "received_usd": 0.0,
+        "outstanding_usd": 250.0,
+        "overdue_usd": 0.0,
     }
     assert (afr["pledged_usd"], afr["received_usd"], afr["instalments"]) == (750.0, 350.0, 3)
     assert list(late["by_year"]) == ["2022", "2023"]
