@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import agreement_forms, queries
+from components import agreement_extras, agreement_forms, queries
 from components.i18n import country_name, fmt_date, fmt_int, fmt_money, label, t
 from db.access import Principal
 from db.cells import cents_to_text
@@ -37,7 +37,10 @@ def show_agreement(principal: Principal, agreement_id: str) -> None:
     _header(detail)
     _fields(detail)
     _timeline(detail)
-    if agreement_forms.can_edit(principal, detail["regions"]):
+    editable = agreement_forms.can_edit(principal, detail["regions"])
+    agreement_extras.money_section(principal, agreement_id, editable)
+    agreement_extras.documents_section(principal, agreement_id, editable)
+    if editable:
         with st.expander(t("forms.edit_title"), icon=":material/edit:"):
             agreement_forms.edit_form(principal, detail)
         if detail["parent_id"] is None:

@@ -34,6 +34,7 @@ PAGE_SPECS: dict[str, PageSpec] = {
     for spec in (
         PageSpec("overview", "views/overview.py", ":material/monitoring:", "main"),
         PageSpec("agreements", "views/explorer.py", ":material/contract:", "main"),
+        PageSpec("alerts", "views/alerts.py", ":material/notifications:", "main"),
         PageSpec("import", "views/importer.py", ":material/upload_file:", "main"),
         PageSpec("account", "views/account.py", ":material/person:", "account"),
         PageSpec("users", "views/users.py", ":material/manage_accounts:", "admin"),

@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 
-from db import agreements, explorer, kpis, schema, settings
+from db import agreements, alerts, documents, explorer, kpis, money, schema, settings
 from db.engine import make_engine
 from db.partners_lookup import all_partner_names
 from db.partners_lookup import partner_names as partner_names_query
@@ -174,3 +174,52 @@ def _partner_names_all(url: str) -> dict[str, str]:
 def partner_names_all() -> dict[str, str]:
     """Every partner id -> name (for pickers)."""
     return _partner_names_all(current_url())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _agreement_money(url: str, agreement_id: str, today: date) -> tuple[dict, list[dict]]:
+    with _engine(url).connect() as conn:
+        return money.pledged_vs_received(conn, agreement_id, today), money.instalments(conn, agreement_id)
+
+
+def agreement_money(agreement_id: str) -> tuple[dict, list[dict]]:
+    """Pledged vs received (USD) and the instalments of an agreement."""
+    return _agreement_money(current_url(), agreement_id, settings.today())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _agreement_documents(url: str, agreement_id: str) -> list[dict]:
+    with _engine(url).connect() as conn:
+        return documents.list_documents(conn, agreement_id)
+
+
+def agreement_documents(agreement_id: str) -> list[dict]:
+    """Metadata of the files attached to an agreement (never their content)."""
+    return _agreement_documents(current_url(), agreement_id)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _money_followed_up(url: str, start: int, end: int, region: str | None, today: date) -> dict:
+    with _engine(url).connect() as conn:
+        return money.money_followed_up(conn, kpis.Period(start, end), region, today)
+
+
+def money_followed_up(start: int, end: int, region: str | None) -> dict:
+    """Pledged vs received over the KPI's agreements of a period and region (USD)."""
+    return _money_followed_up(current_url(), start, end, region, settings.today())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _alerts(
+    url: str, today: date, within: int, region: str | None, officer: str | None
+) -> tuple[list[dict], list[dict]]:
+    with _engine(url).connect() as conn:
+        return (
+            alerts.ending_soon(conn, today, within, region, officer, limit=500),
+            alerts.overdue_active(conn, today, region, officer, limit=500),
+        )
+
+
+def agreement_alerts(within: int, region: str | None, officer: str | None) -> tuple[list[dict], list[dict]]:
+    """Agreements ending within `within` days, and those past their end still active."""
+    return _alerts(current_url(), settings.today(), within, region, officer)

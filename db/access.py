@@ -19,6 +19,7 @@ EDITORS = frozenset({"admin", "staff", "field_office"})
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "overview": ALL_ROLES,
     "agreements": ALL_ROLES,
+    "alerts": ALL_ROLES,
     "import": frozenset({"admin", "staff"}),
     "account": ALL_ROLES,
     "users": frozenset({"admin"}),

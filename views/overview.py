@@ -49,6 +49,11 @@ card(
 st.caption(
     t("overview.period_note", start=chosen.start, end=chosen.end, value=fmt_money(figures["agreements"]["value_usd"]))
 )
+followed = queries.money_followed_up(chosen.start, chosen.end, chosen.region)
+money_cards = st.columns(3)
+money_cards[0].metric(t("money.pledged"), fmt_money(followed["pledged_usd"], compact=True), border=True)
+money_cards[1].metric(t("money.expected"), fmt_money(followed["expected_usd"], compact=True), border=True)
+money_cards[2].metric(t("money.received"), fmt_money(followed["received_usd"], compact=True), border=True)
 
 titles = {
     "year": t("chart.year"),

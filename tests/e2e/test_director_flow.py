@@ -46,7 +46,7 @@ def test_director_overview_arabic_and_logout(app_server, browser, tmp_path):
     other = copied.new_page()
     other.goto(app_server)
     wait_idle(other, pause_ms=1500)
-    assert other.locator('[data-testid="stMetric"]').count() == 6
+    assert other.locator('[data-testid="stMetric"]').count() == 9
     copied.close()
 
     page.goto(f"{app_server}/?from=2014&to=2017&lang=ar")
