@@ -40,13 +40,15 @@ def _seed(principal: Principal, first: int, last: int) -> None:
         if codes is not None:
             by_lower = {c.lower(): c for c in codes}
             values = [by_lower[v.lower()] for v in values if v.lower() in by_lower]
-        st.session_state[PREFIX + field] = values
-    if not st.session_state[PREFIX + "regions"] and principal.region and "region" not in st.query_params:
-        st.session_state[PREFIX + "regions"] = [principal.region]
+        # Seeds are the widgets' defaults; writing the widget keys themselves
+        # showed in the script but not in the browser's multiselects.
+        st.session_state[PREFIX + "seed_" + field] = values
+    if not st.session_state[PREFIX + "seed_regions"] and principal.region and "region" not in st.query_params:
+        st.session_state[PREFIX + "seed_regions"] = [principal.region]
     start = _int(st.query_params.get("from")) or first
     end = _int(st.query_params.get("to")) or last
     st.session_state[PREFIX + "period_seed"] = (min(max(start, first), last), max(min(end, last), first))
-    st.session_state[PREFIX + "q"] = (st.query_params.get("q") or "")[:200]
+    st.session_state[PREFIX + "seed_q"] = (st.query_params.get("q") or "")[:200]
     # Passed as the widgets' initial values (not set in session state, which would
     # clash with a nullable number input's default).
     st.session_state[PREFIX + "value_seed"] = (_float(st.query_params.get("vmin")), _float(st.query_params.get("vmax")))
@@ -74,10 +76,10 @@ def current_filter(principal: Principal, first: int, last: int) -> AgreementFilt
     return AgreementFilter(
         year_from=start,
         year_to=end,
-        text=state.get(PREFIX + "q") or "",
+        text=state.get(PREFIX + "q", state[PREFIX + "seed_q"]) or "",
         value_min_cents=round(vmin * 100) if vmin is not None else None,
         value_max_cents=round(vmax * 100) if vmax is not None else None,
-        **{field: tuple(state.get(PREFIX + field) or ()) for field in LIST_FACETS},
+        **{field: tuple(state.get(PREFIX + field, state[PREFIX + "seed_" + field]) or ()) for field in LIST_FACETS},
     )
 
 
@@ -103,7 +105,13 @@ def filter_panel(f: AgreementFilter, first: int, last: int) -> None:
             t("filters.period"), options=years, value=st.session_state[PREFIX + "period_seed"], key=PREFIX + "period"
         )
     with top[1]:
-        st.text_input(t("explorer.search"), key=PREFIX + "q", max_chars=200, placeholder=t("explorer.search_hint"))
+        st.text_input(
+            t("explorer.search"),
+            value=st.session_state[PREFIX + "seed_q"],
+            key=PREFIX + "q",
+            max_chars=200,
+            placeholder=t("explorer.search_hint"),
+        )
     columns = st.columns(3)
     for index, (field, (_param, vocabulary, codes)) in enumerate(LIST_FACETS.items()):
         counts = facets[field]
@@ -117,6 +125,7 @@ def filter_panel(f: AgreementFilter, first: int, last: int) -> None:
             st.multiselect(
                 t(f"explorer.facet_{field}"),
                 options,
+                default=st.session_state[PREFIX + "seed_" + field],
                 key=PREFIX + field,
                 format_func=shown.__getitem__,
                 placeholder=t("explorer.any"),

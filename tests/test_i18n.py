@@ -4,11 +4,13 @@ No Streamlit runtime is needed: the catalogues are read as JSON and the code
 is scanned as text. en.json is the source of truth for keys; every other
 language must have exactly its keys, with the same {placeholders}.
 
-Keys the code uses are found three ways:
+Keys the code uses are found four ways:
 1. literal calls `t("some.key")` / `t('some.key')` in app.py, components/, views/;
 2. the vocabulary labels `label(vocabulary, code)` builds: `<vocabulary>.<code>`
    for every code of the vocabularies in VOCABULARY_FAMILIES (from db.vocab);
-3. keys built with f-strings, `t(f"nav.{spec.key}")`, through DYNAMIC_FAMILIES.
+3. keys built with f-strings, `t(f"nav.{spec.key}")`, through DYNAMIC_FAMILIES;
+4. keys the code keeps as values of a table and passes to `t()` through a variable
+   (`t(_FIELD_LABELS[field])`), through KEY_TABLES.
 
 How to register a new dynamic family. When code calls `t(f"prefix.{x}")` the
 test fails with "unregistered f-string keys". Add one entry to
@@ -17,6 +19,8 @@ replaced by `{}` (e.g. "overview.chart_{}"), mapped to a function returning
 the suffixes the code can put there, read from the code's own constants where
 possible (as PAGE_SPECS and SECTIONS are) or listed by hand. A new vocabulary
 shown through `label("name", code)` goes into VOCABULARY_FAMILIES instead.
+A table of literal keys looked up at run time goes into KEY_TABLES, read from
+the module's own table.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ from pathlib import Path
 
 import pytest
 
-from components import navigation
-from db import vocab
+from components import agreement_extras, agreement_forms, explorer_filters, explorer_view, navigation
+from db import explorer, kinds, vocab
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = PROJECT_ROOT / "components" / "locales"
@@ -72,6 +76,29 @@ DYNAMIC_FAMILIES: dict[str, Callable[[], Iterable[str]]] = {
     # views/overview.py
     "overview.chart_{}": lambda: (f"overview.chart_{key}" for key in OVERVIEW_CHARTS),
     "overview.axis_{}": lambda: (f"overview.axis_{key}" for key in OVERVIEW_LOOP_CHARTS),
+    # components/explorer_filters.py: one multiselect per facet, kinds labelled by their own keys
+    "explorer.facet_{}": lambda: (f"explorer.facet_{field}" for field in explorer_filters.LIST_FACETS),
+    "explorer.kind_{}": lambda: (f"explorer.kind_{code}" for code in explorer_filters.LIST_FACETS["kinds"][2] or ()),
+    # components/explorer_view.py: table and export column titles
+    "explorer.col_{}": lambda: (f"explorer.col_{column}" for column in explorer_view.EXPORT_COLUMNS),
+    # views/explorer.py: the sort options (db.explorer.SORTS)
+    "explorer.sort_{}": lambda: (f"explorer.sort_{s}" for s in explorer.SORTS),
+    # views/importer.py: what the file holds (db.kinds.KINDS)
+    "import.kind_{}": lambda: (f"import.kind_{k}" for k in kinds.KINDS),
+    # components/agreement_forms.py _field(): one label per field of the new, edit and amendment forms
+    "forms.{}": lambda: (
+        f"forms.{field}" for field in dict.fromkeys((*agreement_forms.FIELDS, *agreement_forms.AMENDMENT_FIELDS))
+    ),
+    # components/agreement_forms.py _field(): help under the money fields, `field in ("value_usd", "amount")`
+    # in the code (an inline tuple, no constant to import)
+    "forms.{}_help": lambda: (f"forms.{field}_help" for field in ("value_usd", "amount")),
+}
+
+# Tables of literal keys the code passes to t() through a variable, which the scan of
+# `t("...")` calls cannot see: name -> the keys.
+KEY_TABLES: dict[str, Callable[[], Iterable[str]]] = {
+    # components/agreement_extras.py _errors(): t(_FIELD_LABELS[field]), the money form's field labels
+    "agreement_extras._FIELD_LABELS": lambda: agreement_extras._FIELD_LABELS.values(),
 }
 
 # Keys of en.json that no code shows, on purpose. Keep this short and say why.
@@ -116,7 +143,7 @@ def fstring_templates() -> dict[str, list[str]]:
 
 def keys_used_by_code() -> set[str]:
     used = set(literal_keys())
-    for family in DYNAMIC_FAMILIES.values():
+    for family in (*DYNAMIC_FAMILIES.values(), *KEY_TABLES.values()):
         used.update(family())
     return used
 
@@ -201,7 +228,7 @@ def test_keys_used_in_code_are_in_english(english: dict[str, str]) -> None:
     missing_dynamic = sorted(key for key in keys_used_by_code() - set(where) if key not in english)
     assert not missing_literal and not missing_dynamic, (
         f"keys used by the code but missing from en.json: literal {missing_literal}; "
-        f"built from vocabularies or f-strings {missing_dynamic}"
+        f"built from vocabularies or f-strings, or listed in key tables {missing_dynamic}"
     )
 
 
