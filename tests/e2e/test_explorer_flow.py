@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 
@@ -36,7 +37,7 @@ def test_filters_in_the_address_drill_down_edit_and_export(app_server, browser):
     wait_idle(page, pause_ms=1500)
     with page.expect_download() as download:
         page.locator(".st-key-ex_csv button").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
     assert len(rows) == count
     assert all("Capacity building" in r["Areas of action"] for r in rows)
 
