@@ -142,6 +142,7 @@ class Event(Base):
     location: Mapped[str | None] = mapped_column(NAME)
     open_event: Mapped[bool] = mapped_column(Boolean, default=False)
     target_cents: Mapped[int | None] = mapped_column(BigInteger)
+    description: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     def __repr__(self) -> str:
@@ -158,6 +159,10 @@ class Sponsorship(Base):
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     signed_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str | None] = mapped_column(CODE)
+    # Set when a confirmed public request created it (not part of the file format).
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("sponsorship_request.id"))
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("sponsorship_package.id"))
+    listed_publicly: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     def __repr__(self) -> str:
@@ -280,3 +285,7 @@ class AuditLog(Base):
 
 
 Index("ix_audit_log_entity", AuditLog.entity, AuditLog.entity_id)
+
+
+# Feature tables live in their own modules; importing them registers them on Base.
+from db import models_opportunities, models_sponsorship  # noqa: E402, F401
