@@ -41,7 +41,8 @@ PAGE_SPECS: dict[str, PageSpec] = {
         PageSpec("login", "views/login.py", ":material/login:", "main"),
     )
 }
-SECTIONS = ("main", "account", "admin")
+# "public" holds the pages that open without login (sponsorship, opportunities).
+SECTIONS = ("main", "public", "account", "admin")
 
 
 def build_pages(principal: Principal | None) -> dict[str, list[st.Page]]:

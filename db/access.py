@@ -56,10 +56,12 @@ def can_open(principal: Principal | None, page: str) -> bool:
 
 
 def pages_for(principal: Principal | None) -> list[str]:
-    """The page keys this user may open, in menu order."""
+    """The page keys this user may open: public pages for everyone (the login
+    page only for visitors), plus the pages of the user's role."""
+    public = sorted(PUBLIC_PAGES - ({"login"} if principal is not None else set()))
     if principal is None:
-        return sorted(PUBLIC_PAGES)
-    return [page for page, roles in PAGE_ROLES.items() if principal.role in roles]
+        return public
+    return [page for page, roles in PAGE_ROLES.items() if principal.role in roles] + public
 
 
 def can_write_regions(principal: Principal | None, regions: Iterable[str]) -> bool:
