@@ -21,6 +21,7 @@ from db.engine import make_engine
 from db.exporter import export_file
 from db.fileio import EXTENSIONS
 from db.importer import import_file
+from db.matching_cli import add_match_command, run_match
 from db.models import Agreement, Partner
 from db.settings import database_url
 
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     kpi.add_argument("--json", action="store_true", help="print JSON (the contract's format)")
 
     alerts.add_digest_command(commands, parents=[common])
+    add_match_command(commands, parents=[common])
 
     user = commands.add_parser("users", parents=[common], help="manage users")
     user_commands = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
@@ -127,6 +129,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _kpis(engine, args)
     if args.command == "digest":
         return alerts.run_digest(engine, args)
+    if args.command == "match":
+        return run_match(engine, args)
     return _users(engine, args)
 
 
