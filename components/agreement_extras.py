@@ -10,33 +10,15 @@ import streamlit as st
 
 from components import queries
 from components.i18n import fmt_date, fmt_money, t
+from components.writes import run_write
 from db import documents, money
-from db.access import AccessDenied, Principal
+from db.access import Principal
 from db.cells import CellError, parse_money_cents
-from db.errors import NotFound, StaleEdit, ValidationFailed
 
 
 def _write(prefix: str, write: Callable[..., Any], *args: Any) -> None:
     """Form callback: run the write as the current user, keep errors for the rerun."""
-    state = st.session_state
-    state[f"{prefix}errors"], state[f"{prefix}done"] = {}, False
-    try:
-        with queries.engine().begin() as conn:
-            write(conn, state.get("principal"), *args)
-    except ValidationFailed as exc:
-        state[f"{prefix}errors"] = exc.errors
-        return
-    except (CellError, ValueError) as exc:
-        state[f"{prefix}errors"] = {"-": str(exc)}
-        return
-    except StaleEdit:
-        state[f"{prefix}errors"] = {"-": t("forms.stale_money")}
-        return
-    except (AccessDenied, NotFound):
-        state[f"{prefix}errors"] = {"-": t("forms.denied")}
-        return
-    queries.clear()
-    state[f"{prefix}done"] = True
+    run_write(prefix, write, *args, stale="forms.stale_money")
 
 
 def _cents(text: str) -> int:

@@ -14,9 +14,9 @@ import streamlit as st
 
 from components import queries
 from components.i18n import country_name, labels, t
+from components.writes import run_write
 from db import access, records, vocab
-from db.access import AccessDenied, Principal
-from db.errors import StaleEdit, ValidationFailed
+from db.access import Principal
 
 FIELDS = (
     "agreement_id",
@@ -71,23 +71,9 @@ def _texts(prefix: str, fields: tuple[str, ...]) -> dict[str, str]:
 
 def _run(prefix: str, write, *args: Any) -> None:
     """Callback body: perform the write, keep the outcome for the rerun."""
-    state = st.session_state
-    state[f"{prefix}errors"], state[f"{prefix}done"] = {}, None
-    principal = state.get("principal")
-    try:
-        with queries.engine().begin() as conn:
-            result = write(conn, principal, *args)
-    except ValidationFailed as exc:
-        state[f"{prefix}errors"] = exc.errors
-        return
-    except StaleEdit:
-        state[f"{prefix}errors"] = {"-": t("forms.stale")}
-        return
-    except AccessDenied:
-        state[f"{prefix}errors"] = {"-": t("forms.denied")}
-        return
-    queries.clear()
-    state[f"{prefix}done"] = result if isinstance(result, str) else True
+    result = run_write(prefix, write, *args)
+    if result is not None:
+        st.session_state[f"{prefix}done"] = result if isinstance(result, str) else True
 
 
 def _field(

@@ -25,7 +25,9 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], dict, Path]:
     tmp = tmp_path_factory.mktemp("bench")
     out = tmp / "kpis.json"
-    done = _run("benchmarks.kpis", "--smoke", "--sizes", str(SIZE), "--runs", "1", "--stores", str(tmp), "--out", str(out))
+    done = _run(
+        "benchmarks.kpis", "--smoke", "--sizes", str(SIZE), "--runs", "1", "--stores", str(tmp), "--out", str(out)
+    )
     document = json.loads(out.read_text()) if out.exists() else {}
     return done, document, tmp
 
