@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import queries
 from components.i18n import fmt_date, fmt_money, t
+from components.safe import md
 from components.writes import run_write
 from db import documents, money
 from db.access import Principal
@@ -125,7 +126,7 @@ def documents_section(principal: Principal, agreement_id: str, editable: bool) -
         st.caption(t("documents.none"))
     for row in rows:
         name, size = st.columns([4, 1])
-        name.write(f"{row['filename']} · {fmt_date(row['uploaded_at'].date())} · {row['uploaded_by']}")
+        name.write(f"{md(row['filename'])} · {fmt_date(row['uploaded_at'].date())} · {md(row['uploaded_by'])}")
         size.download_button(
             t("documents.download"),
             data=_reader(principal, row["id"]),

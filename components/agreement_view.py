@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import agreement_extras, agreement_forms, queries
 from components.i18n import country_name, fmt_date, fmt_int, fmt_money, label, t
+from components.safe import md
 from db.access import Principal
 from db.cells import cents_to_text
 
@@ -50,10 +51,10 @@ def show_agreement(principal: Principal, agreement_id: str) -> None:
 
 
 def _header(detail: dict) -> None:
-    st.title(detail["title"])
+    st.title(md(detail["title"]))
     kind = t("explorer.kind_amendment") if detail["parent_id"] else t("explorer.kind_new")
     st.caption(
-        f"{detail['id']} · {label('type', detail['agreement_type'])} · {kind} · {label('status', detail['derived_status'])}"
+        f"{md(detail['id'])} · {label('type', detail['agreement_type'])} · {kind} · {label('status', detail['derived_status'])}"
     )
     current = detail["current"]
     cards = st.columns(4)
