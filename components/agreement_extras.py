@@ -16,10 +16,13 @@ from db import documents, money
 from db.access import Principal
 from db.cells import CellError, parse_money_cents
 
+# The message of a stale instalment save (a catalogue key).
+STALE_KEY = "forms.stale_money"
+
 
 def _write(prefix: str, write: Callable[..., Any], *args: Any) -> None:
     """Form callback: run the write as the current user, keep errors for the rerun."""
-    run_write(prefix, write, *args, stale="forms.stale_money")
+    run_write(prefix, write, *args, stale=STALE_KEY)
 
 
 def _cents(text: str) -> int:

@@ -16,7 +16,7 @@ _AREA_LISTS = ("areas", "agreement_areas", "priority_areas")
 
 
 def _join(items: list[str]) -> str:
-    return ", ".join(items) if items else "—"
+    return t("common.list_separator").join(items) if items else "—"
 
 
 def _format(key: str, params: dict[str, Any]) -> dict[str, Any]:

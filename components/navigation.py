@@ -34,11 +34,20 @@ PAGE_SPECS: dict[str, PageSpec] = {
     for spec in (
         PageSpec("overview", "views/overview.py", ":material/monitoring:", "main"),
         PageSpec("agreements", "views/explorer.py", ":material/contract:", "main"),
+        PageSpec("partners", "views/partners.py", ":material/groups:", "main"),
+        PageSpec("matching", "views/matching.py", ":material/travel_explore:", "main"),
+        PageSpec("engagements", "views/engagements.py", ":material/forum:", "main"),
         PageSpec("alerts", "views/alerts.py", ":material/notifications:", "main"),
         PageSpec("import", "views/importer.py", ":material/upload_file:", "main"),
         PageSpec("account", "views/account.py", ":material/person:", "account"),
         PageSpec("users", "views/users.py", ":material/manage_accounts:", "admin"),
         PageSpec("login", "views/login.py", ":material/login:", "main"),
+        PageSpec("sponsorship_admin", "views/sponsorship_admin.py", ":material/storefront:", "main"),
+        PageSpec("revenue", "views/revenue.py", ":material/payments:", "main"),
+        PageSpec("sponsor", "views/sponsor.py", ":material/volunteer_activism:", "public"),
+        PageSpec("opportunities_admin", "views/opportunities_admin.py", ":material/lightbulb:", "main"),
+        PageSpec("pipeline", "views/pipeline.py", ":material/filter_alt:", "main"),
+        PageSpec("opportunities", "views/opportunities.py", ":material/travel_explore:", "public"),
     )
 }
 # "public" holds the pages that open without login (sponsorship, opportunities).

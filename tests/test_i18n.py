@@ -34,8 +34,17 @@ from pathlib import Path
 
 import pytest
 
-from components import agreement_extras, agreement_forms, explorer_filters, explorer_view, navigation
-from db import explorer, kinds, vocab
+from components import (
+    agreement_extras,
+    agreement_forms,
+    explorer_filters,
+    explorer_view,
+    navigation,
+    opportunity_forms,
+    opportunity_public,
+    partner_forms,
+)
+from db import explorer, kinds, match_reasons, matching, opportunity_mail, opportunity_vocab, partners, vocab
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = PROJECT_ROOT / "components" / "locales"
@@ -54,6 +63,8 @@ VOCABULARY_FAMILIES: dict[str, tuple[str, ...]] = {
     "funding": vocab.FUNDING_MECHANISMS,
     "role": vocab.ROLES,
     "status": vocab.AGREEMENT_STATUSES,
+    # components/partner_view.py and partner_forms.py: how a partner was engaged (relationship log)
+    "channel": vocab.ENGAGEMENT_CHANNELS,
 }
 
 # The charts of views/overview.py built in a loop: `t(f"overview.chart_{key}")` and
@@ -64,6 +75,13 @@ OVERVIEW_CHARTS = (*OVERVIEW_LOOP_CHARTS, "per_year", "value", "top_partners")
 
 def _vocabulary_keys() -> list[str]:
     return [f"{prefix}.{code}" for prefix, codes in VOCABULARY_FAMILIES.items() for code in codes]
+
+
+def _sponsorship(module: str):
+    """A module of the sponsorship pages, imported when its family is read."""
+    import importlib
+
+    return importlib.import_module(module)
 
 
 # f-string template (each `{...}` written `{}`) -> the full keys it can produce.
@@ -92,13 +110,86 @@ DYNAMIC_FAMILIES: dict[str, Callable[[], Iterable[str]]] = {
     # components/agreement_forms.py _field(): help under the money fields, `field in ("value_usd", "amount")`
     # in the code (an inline tuple, no constant to import)
     "forms.{}_help": lambda: (f"forms.{field}_help" for field in ("value_usd", "amount")),
+    # The opportunities pages (components/opportunity_*.py, views/pipeline.py): labels of their codes
+    "opportunity.status_{}": lambda: (f"opportunity.status_{s}" for s in opportunity_vocab.STATUSES),
+    "opportunity.kind_{}": lambda: (f"opportunity.kind_{k}" for k in opportunity_vocab.MEDIA_KINDS),
+    "opportunity.translation_{}": lambda: (f"opportunity.translation_{s}" for s in opportunity_vocab.TRANSLATION_STATUSES),
+    "opportunity.lead_{}": lambda: (f"opportunity.lead_{s}" for s in opportunity_vocab.LEAD_STATUSES),
+    "opportunity.channel_{}": lambda: (f"opportunity.channel_{c}" for c in vocab.ENGAGEMENT_CHANNELS),
+    "opportunity.error_{}": lambda: (f"opportunity.error_{f}" for f in opportunity_public.ERROR_FIELDS),
+    "opportunity.field_{}": lambda: (
+        f"opportunity.field_{f}"
+        for f in (*opportunity_public.INTEREST_FIELDS, *opportunity_forms.MONEY, *opportunity_forms.LISTS)
+    ),
+    "pipeline.{}": lambda: ("pipeline.by_area", "pipeline.by_region"),
+    "pipeline.axis_{}": lambda: ("pipeline.axis_area", "pipeline.axis_region"),
+    # The sponsorship pages (components/sponsorship_*.py): codes of db/sponsorship_vocab.py and the forms' fields
+    "sponsorship.kind_{}": lambda: (f"sponsorship.kind_{k}" for k in _sponsorship("db.sponsorship_vocab").ACTIVITY_KINDS),
+    "sponsorship.rule_{}": lambda: (f"sponsorship.rule_{k}" for k in _sponsorship("db.sponsorship_vocab").RULE_KINDS),
+    "sponsorship.purpose_{}": lambda: (
+        f"sponsorship.purpose_{p}" for p in _sponsorship("db.sponsorship_vocab").ALLOCATION_PURPOSES
+    ),
+    "sponsor.error_{}": lambda: (f"sponsor.error_{c}" for c in _sponsorship("components.sponsorship_public").ERROR_CODES),
+    "sponsor.field_{}": lambda: (f"sponsor.field_{f}" for f in _sponsorship("components.sponsorship_public").FORM_FIELDS),
+    "sadmin.status_{}": lambda: (
+        f"sadmin.status_{s}" for s in _sponsorship("components.sponsorship_requests_view").STATUS_CHOICES
+    ),
+    "sadmin.partner_{}": lambda: (
+        f"sadmin.partner_{c}" for c in _sponsorship("components.sponsorship_requests_view").PARTNER_CHOICES
+    ),
+    "sadmin.event_{}": lambda: (
+        f"sadmin.event_{f}" for f in _sponsorship("components.sponsorship_catalogue_forms").EVENT_FIELDS
+    ),
+    "sadmin.package_{}": lambda: (
+        f"sadmin.package_{f}" for f in _sponsorship("components.sponsorship_catalogue_forms").PACKAGE_FIELDS
+    ),
+    "sadmin.rule_{}": lambda: (f"sadmin.rule_{f}" for f in _sponsorship("components.sponsorship_catalogue_forms").RULE_FIELDS),
+    "sadmin.text_{}": lambda: (
+        f"sadmin.text_{f}" for f in _sponsorship("components.sponsorship_catalogue_forms").PACKAGE_TEXT_FIELDS
+    ),
+    # components/sponsorship_revenue_view.py allocation_form(): the date field has a literal label
+    "revenue.field_{}": lambda: (
+        f"revenue.field_{f}"
+        for f in _sponsorship("components.sponsorship_revenue_view").ALLOCATION_TEXT_FIELDS
+        if f != "allocated_on"
+    ),
+    # The partner pages (views/partners.py, views/matching.py, components/partner_*.py, components/match_text.py)
+    # views/partners.py: the directory's sort options (db.partners.SORTS)
+    "partners.sort_{}": lambda: (f"partners.sort_{s}" for s in partners.SORTS),
+    # views/partners.py: one multiselect per filter; the fields are an inline tuple of (field, vocabulary,
+    # codes) in the view (no constant to import), listed here by hand: keep in step with the view
+    "partners.filter_{}": lambda: (
+        f"partners.filter_{field}"
+        for field in ("types", "sectors", "regions", "funding_mechanisms", "priority_areas")
+    ),
+    # components/partner_forms.py _profile_widget(): one label per profile field
+    "partners.{}": lambda: (f"partners.{field}" for field in partner_forms.PROFILE_FIELDS),
+    # components/partner_view.py: a sponsorship's status (db.vocab.SPONSORSHIP_STATUSES)
+    "sponsorship_status.{}": lambda: (f"sponsorship_status.{s}" for s in vocab.SPONSORSHIP_STATUSES),
+    # components/match_text.py render(): one sentence template per reason of db/match_reasons.py
+    "match.reason.{}": lambda: (f"match.reason.{key}" for key in match_reasons._TEMPLATES),
+    # views/matching.py: the points breakdown, one row per criterion (db.matching.WEIGHTS)
+    "matching.criterion_{}": lambda: (f"matching.criterion_{k}" for k in matching.WEIGHTS),
 }
 
 # Tables of literal keys the code passes to t() through a variable, which the scan of
 # `t("...")` calls cannot see: name -> the keys.
 KEY_TABLES: dict[str, Callable[[], Iterable[str]]] = {
+    # components/agreement_extras.py _write(): run_write(..., stale=STALE_KEY)
+    "agreement_extras.STALE_KEY": lambda: [agreement_extras.STALE_KEY],
     # components/agreement_extras.py _errors(): t(_FIELD_LABELS[field]), the money form's field labels
     "agreement_extras._FIELD_LABELS": lambda: agreement_extras._FIELD_LABELS.values(),
+    # components/partner_forms.py engagement_form(): t(_ENGAGEMENT_LABELS[field]), the engagement form's labels
+    "partner_forms._ENGAGEMENT_LABELS": lambda: partner_forms._ENGAGEMENT_LABELS.values(),
+    # components/opportunity_public.py handle_links(): what a mail's link did -> its message
+    "opportunity_public.LINK_MESSAGES": lambda: (k for m in opportunity_public.LINK_MESSAGES.values() for k in m.values()),
+    # db/opportunity_mail.py: the mail templates, read by the data layer from the catalogues
+    "opportunity_mail.MAIL_KEYS": lambda: opportunity_mail.MAIL_KEYS,
+    # components/sponsorship_text.py discount_reason(): the sentence explaining each discount
+    "sponsorship_text.REASON_KEYS": lambda: (
+        *_sponsorship("components.sponsorship_text").REASON_KEYS.values(),
+        _sponsorship("components.sponsorship_text").OPEN_ONLY_KEY,
+    ),
 }
 
 # Keys of en.json that no code shows, on purpose. Keep this short and say why.

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
+from components.safe import md
 from db.engine import make_engine
 from db.models import Agreement
 from tests.pages.conftest import login
@@ -66,7 +67,7 @@ def test_drill_down_opens_the_agreement_with_its_current_state(app_db_url):
         count = conn.execute(text("SELECT COUNT(*) FROM agreement WHERE parent_id = :p"), {"p": parent}).scalar_one()
     engine.dispose()
     at = open_explorer("staff", id=parent)
-    assert [t.value for t in at.title] == [title]
+    assert [t.value for t in at.title] == [md(title)]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[EN["agreement.amendment_count"]] == str(count)
 
