@@ -19,13 +19,20 @@ EDITORS = frozenset({"admin", "staff", "field_office"})
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "overview": ALL_ROLES,
     "agreements": ALL_ROLES,
+    "partners": ALL_ROLES,
+    "matching": ALL_ROLES,
+    "engagements": ALL_ROLES,
     "alerts": ALL_ROLES,
     "import": frozenset({"admin", "staff"}),
     "account": ALL_ROLES,
     "users": frozenset({"admin"}),
+    "sponsorship_admin": frozenset({"admin", "staff"}),
+    "revenue": frozenset({"admin", "staff", "director"}),
+    "opportunities_admin": frozenset({"admin", "staff"}),
+    "pipeline": frozenset({"admin", "staff", "director"}),
 }
 # Pages that open without login.
-PUBLIC_PAGES: frozenset[str] = frozenset({"login"})
+PUBLIC_PAGES: frozenset[str] = frozenset({"login", "sponsor", "opportunities"})
 
 
 class AccessDenied(PermissionError):

@@ -14,9 +14,7 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import smtplib
-import ssl
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,13 +22,15 @@ from datetime import date, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.sql import ColumnElement
 
 from db import audit, kpis, vocab
 from db.cells import CellError, parse_date
+from db.mail import EMAIL_PATTERN as _EMAIL
+from db.mail import SMTP_URL_ENV, SmtpError, SmtpSettings, parse_smtp_url  # noqa: F401 - re-exported
+from db.mail import connect as _connect
 from db.models import Agreement, Partner, User
 from db.settings import today as settings_today
 
@@ -40,8 +40,6 @@ U = User.__table__
 BUCKETS = (30, 60, 90)
 _active = A.c.status.is_(None) | (A.c.status == "active")  # empty status: active until its end
 _marked_active = A.c.status == "active"
-SMTP_URL_ENV = "PARTNERSHIPS_SMTP_URL"
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _current_end_date() -> ColumnElement:
@@ -181,56 +179,6 @@ def digest_subject(items: dict[str, list[dict[str, Any]]], today: date) -> str:
 
 
 # ---------------------------------------------------------------- sending
-
-
-class SmtpError(Exception):
-    """The mail server cannot be used; nothing was sent."""
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    secure: bool  # smtps:// (TLS from the start); smtp:// upgrades with STARTTLS when offered
-    host: str
-    port: int
-    username: str | None
-    password: str | None = field(repr=False)
-    sender: str
-
-
-def parse_smtp_url(url: str) -> SmtpSettings:
-    """`smtp[s]://[user[:password]@]host[:port][?from=address]` (user and password
-    URL-encoded); the sender defaults to the user when it is an address."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise SmtpError(f"{SMTP_URL_ENV} must look like smtp://user:password@host:port or smtps://...")
-    try:
-        port = parts.port or (465 if parts.scheme == "smtps" else 25)
-    except ValueError:
-        raise SmtpError(f"{SMTP_URL_ENV} has an invalid port") from None
-    username = unquote(parts.username) if parts.username else None
-    password = unquote(parts.password) if parts.password else None
-    sender = parse_qs(parts.query).get("from", [""])[0]
-    if not sender:
-        sender = username if username and _EMAIL.fullmatch(username) else f"partnerships@{parts.hostname}"
-    return SmtpSettings(parts.scheme == "smtps", parts.hostname, port, username, password, sender)
-
-
-def _connect(settings: SmtpSettings) -> smtplib.SMTP:
-    context = ssl.create_default_context()
-    if settings.secure:
-        client: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=30, context=context)
-    else:
-        client = smtplib.SMTP(settings.host, settings.port, timeout=30)
-        client.ehlo()
-        if client.has_extn("starttls"):
-            client.starttls(context=context)
-            client.ehlo()
-        elif settings.username:
-            client.quit()
-            raise SmtpError("the mail server offers no STARTTLS: refusing to send the password in clear (use smtps://)")
-    if settings.username:
-        client.login(settings.username, settings.password or "")
-    return client
 
 
 @dataclass

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from db import alerts, kinds, kpis, schema, users, vocab
+from db import alerts, kinds, kpis, opportunity_cli, opportunity_seed, schema, users, vocab
 from db.engine import make_engine
 from db.exporter import export_file
 from db.fileio import EXTENSIONS
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     alerts.add_digest_command(commands, parents=[common])
     add_match_command(commands, parents=[common])
+    opportunity_cli.add_digest_opportunities_command(commands, parents=[common])
 
     user = commands.add_parser("users", parents=[common], help="manage users")
     user_commands = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
@@ -131,6 +132,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return alerts.run_digest(engine, args)
     if args.command == "match":
         return run_match(engine, args)
+    if args.command == "digest-opportunities":
+        return opportunity_cli.run_digest_opportunities(engine, args)
     return _users(engine, args)
 
 
@@ -201,6 +204,8 @@ def _init(engine: Engine, sample: bool) -> int:
     with engine.begin() as conn:
         created = users.add_demo_accounts(conn)
     print(f"demo accounts: {', '.join(created) if created else 'already present'}")
+    with engine.begin() as conn:
+        print(f"demo opportunities: {opportunity_seed.seed_opportunities_demo(conn)} added")
     return 0
 
 
