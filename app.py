@@ -35,7 +35,7 @@ if principal is not None and layout.user_box(principal):
     principal = None
 layout.language_switch(principal)
 
-page = st.navigation(navigation.build_pages(principal))
+page = st.navigation(navigation.build_pages(principal), expanded=True)
 layout.keep_language_in_url()
 layout.apply_direction()
 st.session_state["principal"] = principal

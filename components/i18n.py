@@ -113,4 +113,12 @@ def fmt_percent(value: float) -> str:
 def fmt_date(value: date | None) -> str:
     if value is None:
         return "—"
-    return format_date(value, format="medium", locale=babel_locale())
+    text = format_date(value, format="medium", locale=babel_locale())
+    if is_rtl():
+        # Babel's right-to-left marks inside "07‏/12‏/2017" make data grids draw
+        # "072017/12/"; an isolated left-to-right run shows the date whole.
+        text = "\u2066" + text.translate(_BIDI_MARKS) + "\u2069"
+    return text
+
+
+_BIDI_MARKS = {0x200E: None, 0x200F: None, 0x061C: None}

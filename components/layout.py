@@ -12,13 +12,16 @@ from db.vocab import LANGUAGES
 
 SWITCH_KEY = "language_switch"
 
-# Right-to-left for the app's text, sidebar, tables and cards; charts stay
-# left-to-right, or Vega's labels are clipped and overlap (NOTES-streamlit.md).
+# Right-to-left for the app's text, sidebar and cards; charts and data grids
+# stay left-to-right: Vega's labels are clipped and overlap otherwise
+# (NOTES-streamlit.md), and the grid's canvas reorders dates such as
+# 07/12/2017 into 072017/12/ under a right-to-left base direction.
 RTL_CSS = """
 <style>
 [data-testid="stApp"], [data-testid="stSidebar"] {direction: rtl; text-align: right;}
 [data-testid="stMetric"], [data-testid="stMarkdownContainer"] {direction: rtl; text-align: right;}
 [data-testid="stVegaLiteChart"], [data-testid="stArrowVegaLiteChart"] {direction: ltr;}
+[data-testid="stDataFrame"], [data-testid="stDataFrameResizable"] {direction: ltr;}
 </style>
 """
 

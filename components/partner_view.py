@@ -162,7 +162,7 @@ def _similar(similar: list[dict[str, Any]]) -> None:
             [
                 {
                     t("explorer.col_partner_name"): s["name"],
-                    t("partners.shared_areas"): ", ".join(label("area", a) for a in s["shared"].get("priority_areas", []) + s["shared"].get("agreement_areas", [])),
+                    t("partners.shared_areas"): ", ".join(label("area", a) for a in dict.fromkeys(s["shared"].get("priority_areas", []) + s["shared"].get("agreement_areas", []))),
                     t("partners.shared_regions"): ", ".join(label("region", r) for r in s["shared"].get("priority_regions", [])),
                 }
                 for s in similar
