@@ -135,14 +135,17 @@ def postgres_server() -> Iterator[PostgresServer]:
     (`server.template`) that per-test databases are copied from."""
     admin_url = os.environ.get(POSTGRES_URL_ENV, DEFAULT_POSTGRES_URL)
     server = PostgresServer(admin_url)
+    unreachable = None
     try:
         with server.admin.connect() as conn:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         server.admin.dispose()
+        unreachable = str(exc).splitlines()[0]
+    if unreachable:
         shown = server.admin_url.render_as_string(hide_password=True)
         pytest.fail(
-            f"PostgreSQL is not reachable at {shown} ({str(exc).splitlines()[0]}).\n"
+            f"PostgreSQL is not reachable at {shown} ({unreachable}).\n"
             f"Start it (.ci/run shows how), point {POSTGRES_URL_ENV} at a server, or set "
             f"{POSTGRES_SWITCH_ENV}=off to run on SQLite only: PostgreSQL is then NOT tested.",
             pytrace=False,
@@ -187,24 +190,52 @@ only_postgresql = pytest.mark.parametrize(
 )
 
 
+@pytest.fixture(scope="session")
+def filled_template(backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A function `(key, fill) -> url`: a database at the latest schema filled once per
+    run and backend by `fill(url, directory)`, for `new_db_url(template=url)` to copy.
+    Copying a filled database is much faster than importing into each test's."""
+    urls: dict[str, str] = {}
+
+    def make(key: str, fill) -> str:
+        if key not in urls:
+            directory = tmp_path_factory.mktemp(f"template-{key}")
+            if backend == "sqlite":
+                path = directory / "template.db"
+                shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+                url = f"sqlite:///{path}"
+            else:
+                server: PostgresServer = request.getfixturevalue("postgres_server")
+                url = server.create(f"{server.prefix}_tpl_{len(urls)}", template=server.template)
+            fill(url, directory)
+            urls[key] = url
+        return urls[key]
+
+    return make
+
+
 @pytest.fixture
 def new_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator:
     """A function returning the URL of one more fresh database of this backend:
-    at the latest schema and empty, or never initialised (`initialised=False`,
-    for SQLite a path not yet created). All are dropped after the test."""
+    at the latest schema and empty, a copy of `template` (a URL from
+    `filled_template`), or never initialised (`initialised=False`; for SQLite a
+    path not yet created). All are dropped after the test."""
     created: list[str] = []
     server: PostgresServer | None = request.getfixturevalue("postgres_server") if backend == "postgresql" else None
     counter = itertools.count(1)
 
-    def make(initialised: bool = True) -> str:
+    def make(initialised: bool = True, template: str | None = None) -> str:
         if server is None:
             path = tmp_path / f"store{next(counter)}.db"
-            if initialised:
+            if template:
+                shutil.copyfile(make_url(template).database, path)
+            elif initialised:
                 shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
             return f"sqlite:///{path}"
         name = server.next_name()
         created.append(name)
-        return server.create(name, template=server.template if initialised else None)
+        source = make_url(template).database if template else (server.template if initialised else None)
+        return server.create(name, template=source)
 
     yield make
     for name in created:
@@ -552,10 +583,30 @@ def write_handmade(directory: Path, fmt: str) -> dict[str, Path]:
     return paths
 
 
+def _import_handmade(fmt: str):
+    def fill(url: str, directory: Path) -> None:
+        for kind, path in write_handmade(directory, fmt).items():
+            result = run_cli_in_process(["--url", url, "import", kind, path])
+            assert result.code == 0, result.err
+
+    return fill
+
+
 @pytest.fixture(params=["csv", "xlsx"])
-def handmade_store(store: Store, request: pytest.FixtureRequest) -> Store:
-    """A store holding the hand-written files, imported through the CLI."""
-    for kind, path in write_handmade(store.workdir, request.param).items():
-        result = store.cli("import", kind, path.name)
-        assert result.code == 0, result.err
-    return store
+def handmade_store(
+    filled_template, new_db_url, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Store:
+    """A store holding the hand-written files, imported through the CLI (once per
+    run, backend and format; each test gets its own copy)."""
+    template = filled_template(f"handmade-{request.param}", _import_handmade(request.param))
+    monkeypatch.chdir(tmp_path)
+    return Store(new_db_url(template=template), tmp_path)
+
+
+@pytest.fixture(params=["csv", "xlsx"])
+def handmade_readonly(filled_template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request) -> Store:
+    """The hand-written files' store shared by every test of this backend and
+    format, with no copy: for tests that only read (KPIs). Never write to it."""
+    monkeypatch.chdir(tmp_path)
+    return Store(filled_template(f"handmade-{request.param}", _import_handmade(request.param)), tmp_path)
+

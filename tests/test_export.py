@@ -49,11 +49,11 @@ SPONSORSHIPS_EXPORT = (
 )
 
 
-def test_export_writes_the_import_format_with_codes(handmade_store):
-    result = handmade_store.cli("export", "events", "out.csv")
+def test_export_writes_the_import_format_with_codes(handmade_readonly):
+    result = handmade_readonly.cli("export", "events", "out.csv")
     assert (result.code, result.out, result.err) == (0, "events: 4 exported to out.csv\n", "")
-    assert (handmade_store.workdir / "out.csv").read_bytes().decode("utf-8") == EVENTS_EXPORT
-    assert handmade_store.export_text("sponsorships") == SPONSORSHIPS_EXPORT.lstrip("\ufeff")
+    assert (handmade_readonly.workdir / "out.csv").read_bytes().decode("utf-8") == EVENTS_EXPORT
+    assert handmade_readonly.export_text("sponsorships") == SPONSORSHIPS_EXPORT.lstrip("\ufeff")
 
 
 def test_export_of_hand_written_agreements(store):
@@ -79,9 +79,9 @@ def test_export_of_an_empty_store_is_the_header(store, kind):
     assert store.export_text(kind).count("\r\n") == 1
 
 
-def test_xlsx_export_has_typed_cells(handmade_store):
-    assert handmade_store.cli("export", "events", "events.xlsx").code == 0
-    sheet = load_workbook(handmade_store.workdir / "events.xlsx").worksheets[0]
+def test_xlsx_export_has_typed_cells(handmade_readonly):
+    assert handmade_readonly.cli("export", "events", "events.xlsx").code == 0
+    sheet = load_workbook(handmade_readonly.workdir / "events.xlsx").worksheets[0]
     rows = [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows(min_row=2, max_row=2)]
     (event_id, name, start, end, location, open_event, target) = rows[0]
     assert (event_id, name, location, open_event, end, target) == (
@@ -107,7 +107,8 @@ KPI_OPTIONS = [[], ["--from", "2014", "--to", "2017"], ["--region", "AFR"], ["--
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_hand_written_round_trip(handmade_store, another_store, fmt):
+def test_hand_written_round_trip(handmade_readonly, another_store, fmt):
+    handmade_store = handmade_readonly
     names = export_all(handmade_store, fmt)
     copy = another_store
     for kind in KIND_ORDER:

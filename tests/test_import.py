@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import KIND_ORDER, problem_prefixes, write_handmade, write_xlsx
+from tests.conftest import KIND_ORDER, Store, problem_prefixes, run_cli_in_process, write_handmade, write_xlsx
 
 SEED = {
     "partners": "partner_id,name,partner_type,mandate\nP1,First Partner,government,Builds networks\nP2,Other Org,ngo,\n",
@@ -28,13 +28,19 @@ SEED = {
 }
 
 
-@pytest.fixture
-def seeded(store):
-    """A store holding SEED, so a refused import has something it could have changed."""
+def _import_seed(url, directory):
     for kind in KIND_ORDER:
-        result = store.import_text(kind, f"seed-{kind}.csv", SEED[kind])
+        path = directory / f"seed-{kind}.csv"
+        path.write_text(SEED[kind], encoding="utf-8")
+        result = run_cli_in_process(["--url", url, "import", kind, path])
         assert result.code == 0, result.err
-    return store
+
+
+@pytest.fixture
+def seeded(filled_template, new_db_url, tmp_path, monkeypatch):
+    """A store holding SEED, so a refused import has something it could have changed."""
+    monkeypatch.chdir(tmp_path)
+    return Store(new_db_url(template=filled_template("seed", _import_seed)), tmp_path)
 
 
 def assert_refused(store, kind: str, name: str, content, prefixes: list[str]):
@@ -49,6 +55,18 @@ def assert_refused(store, kind: str, name: str, content, prefixes: list[str]):
     assert "Traceback" not in result.err
     assert store.dump() == before
     return result
+
+
+def case_id(value) -> str | None:
+    """Readable test ids: a dict of cells as k=v, a file by its last line."""
+    if isinstance(value, dict):
+        return " ".join(f"{k}={v}" for k, v in value.items())[:50]
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        lines = value.strip().splitlines()
+        return lines[-1][:50] if lines else "empty"
+    return None
 
 
 AGREEMENT_COLUMNS = (
@@ -107,6 +125,7 @@ def agreement_file(*rows: dict[str, str]) -> str:
         ({"parent_id": "AG-2"}, "partner_id"),  # AG-2 belongs to P2
         ({"parent_id": "AG-1", "signed_date": "2015-02-28"}, "signed_date"),  # before its parent
     ],
+    ids=case_id,
 )
 def test_invalid_agreement_cell_is_refused(seeded, cells, column):
     assert_refused(seeded, "agreements", "bad.csv", agreement_file(cells), [f"bad.csv:2: {column}"])
@@ -152,7 +171,7 @@ def test_parent_cannot_move_after_or_away_from_its_amendments(seeded):
          ["bad.csv:2: amount_usd"]),
         ("sponsorships", "sponsorship_id,event_id,partner_id,activity,amount_usd,status\nS-9,EV-1,P1,Lunch,5,paid\n",
          ["bad.csv:2: status"]),
-    ],
+    ],    ids=case_id,
 )
 def test_invalid_cell_of_other_kinds_is_refused(seeded, kind, content, prefixes):
     assert_refused(seeded, kind, "bad.csv", content, prefixes)
@@ -165,7 +184,7 @@ def test_invalid_cell_of_other_kinds_is_refused(seeded, kind, content, prefixes)
         ("partner_id,name", ["bad.csv:1: partner_type"]),
         ("partner_id,name,partner_type,NAME ", ["bad.csv:1: name"]),
         ("partner_id,name,,partner_type", ["bad.csv:1: -"]),
-    ],
+    ],    ids=case_id,
 )
 def test_bad_header_names_the_column(seeded, header, prefixes):
     assert_refused(seeded, "partners", "bad.csv", header + "\nP9,Nine,ngo,x\n", prefixes)
@@ -244,7 +263,7 @@ def test_not_utf8_is_refused_at_its_record(seeded):
         (b'partner_id,name,partner_type\nP9,"unterminated,ngo\n', ["bad.csv:2: -"]),
         (b"partner_id,name,partner_type\nP9,Nine\n", ["bad.csv:2: -"]),  # too few fields
         (b"partner_id,name,partner_type\nP9,Nine,ngo,extra\n", ["bad.csv:2: -"]),
-    ],
+    ],    ids=case_id,
 )
 def test_malformed_csv_is_refused(seeded, content, prefixes):
     assert_refused(seeded, "partners", "bad.csv", content, prefixes)
@@ -548,3 +567,11 @@ def test_a_fault_mid_import_writes_nothing(seeded, monkeypatch):
     finally:
         engine.dispose()
     assert seeded.dump() == before
+
+
+def test_historic_and_lower_case_country_codes(store):
+    content = "partner_id,name,partner_type,country,priority_countries\nP1,Old Partner,government,yug,ant; Che ;CHE\n"
+    result = store.import_text("partners", "p.csv", content)
+    assert (result.code, result.err) == (0, "")
+    row = list(csv.DictReader(io.StringIO(store.export_text("partners"))))[0]
+    assert (row["country"], row["priority_countries"]) == ("YUG", "ANT;CHE")

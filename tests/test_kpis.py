@@ -229,8 +229,8 @@ HANDMADE_KPIS = [
 
 
 @pytest.mark.parametrize(("options", "expected"), HANDMADE_KPIS)
-def test_kpis_of_hand_written_files(handmade_store, options, expected):
-    assert handmade_store.kpis(*options) == expected
+def test_kpis_of_hand_written_files(handmade_readonly, options, expected):
+    assert handmade_readonly.kpis(*options) == expected
 
 
 def test_empty_store_has_null_period_and_zeros(store):
