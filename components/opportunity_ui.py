@@ -9,7 +9,6 @@ no link, image, HTML, directive or formula can form; long text goes through
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable
 from typing import Any
 
@@ -17,18 +16,17 @@ import streamlit as st
 
 from components import queries
 from components.i18n import current_language, is_rtl, label, t
+from components.safe import md
 from db.access import AccessDenied
 from db.errors import NotFound, StaleEdit, ValidationFailed
 from db.opportunity_subscriptions import RateLimited
 
-_PUNCTUATION = frozenset(string.punctuation)
 NO_CLIENT = "no-client-address"  # st.context.ip_address is not a real address outside a browser session
 
 
 def plain(text: str | None) -> str:
     """`text` on one line, safe to pass where Streamlit parses Markdown."""
-    flat = " ".join(str(text or "").split())
-    return "".join(f"\\{ch}" if ch in _PUNCTUATION else ch for ch in flat)
+    return md(" ".join(str(text or "").split()))
 
 
 def status_label(status: str) -> str:
