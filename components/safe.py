@@ -3,12 +3,13 @@ messages, `st.write`): escaped so it shows as typed, never as a link, image or H
 
 from __future__ import annotations
 
-import re
+import string
 
-# Every character Markdown (and its HTML passthrough) gives a meaning to.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+# Every ASCII punctuation character may carry meaning in Markdown or HTML;
+# a backslash before it makes it literal, and costs nothing where it has none.
+_PUNCTUATION = frozenset(string.punctuation)
 
 
 def md(text: object) -> str:
-    """`text` with Markdown/HTML syntax escaped; line breaks kept as spaces."""
-    return _SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """`text` with every ASCII punctuation character escaped; line breaks become spaces."""
+    return "".join(f"\\{ch}" if ch in _PUNCTUATION else ch for ch in str(text).replace("\n", " "))

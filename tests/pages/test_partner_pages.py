@@ -65,7 +65,7 @@ def test_partner_page_escapes_markdown_in_names(private_db):
     engine.dispose()
     at = open_page("director", "views/partners.py", id="P0002")
     # Every Markdown/HTML character is escaped, so the browser shows the name as typed.
-    assert at.title[0].value == r"\[click\]\(javascript\:alert\(1\)\) \<img src=x\>"
+    assert at.title[0].value == r"\[click\]\(javascript\:alert\(1\)\) \<img src\=x\>"
 
 
 def test_staff_logs_an_engagement_and_a_field_office_cannot_for_another_region(private_db):
