@@ -9,7 +9,7 @@ carries no markup, so nothing a requester typed can become a link or script.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +21,15 @@ from components.i18n import babel_locale, is_rtl
 from components.sponsorship_text import discount_reason, money, tr
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+# (regular, bold or None, index in the collection); Noto's index 2 is Simplified Chinese.
 CJK_FONTS = (
-    (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 2),  # index 2: Simplified Chinese
-    (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), 0),
-)
-_BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c"))  # Babel's marks; the shaper does the ordering
+    (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"), 2),
+    (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), None, 0),
+)  # fmt: skip
+# Babel's direction marks are dropped (fpdf2's bidi orders the text); the isolates that
+# keep an amount left-to-right inside Arabic (components/sponsorship_text.py) are kept.
+_BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c"))
 BLUE = (0, 84, 150)
 GREY = (90, 90, 90)
 
@@ -39,18 +43,38 @@ def available() -> bool:
     return any((d / "DejaVuSans.ttf").is_file() for d in FONT_DIRS)
 
 
-def _fonts(pdf: FPDF) -> None:
+def _has_cjk(values: Any) -> bool:
+    """Does any text of the quote hold Chinese, Japanese or Korean characters?"""
+    texts = [values] if isinstance(values, str) else list(values)
+    for value in texts:
+        if isinstance(value, str):
+            if any(0x2E80 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF00 <= ord(ch) <= 0xFFEF for ch in value):
+                return True
+        elif isinstance(value, (list, tuple)) and _has_cjk(value):
+            return True
+    return False
+
+
+def _fonts(pdf: FPDF, lang: str, cjk_needed: bool) -> str:
+    """Register the fonts; returns the main family. Chinese is drawn with the CJK font
+    itself (fpdf2 garbles a style whose first line is drawn wholly by a fallback
+    font), the other languages with DejaVu Sans, each falling back on the other."""
     folder = next((d for d in FONT_DIRS if (d / "DejaVuSans.ttf").is_file()), None)
     if folder is None:
         raise PdfUnavailable("DejaVu Sans is not installed (Debian: fonts-dejavu-core)")
-    pdf.add_font("main", "", folder / "DejaVuSans.ttf")
-    pdf.add_font("main", "B", folder / "DejaVuSans-Bold.ttf")
-    for path, index in CJK_FONTS:
-        if path.is_file():
-            pdf.add_font("cjk", "", path, collection_font_number=index)
-            pdf.add_font("cjk", "B", path, collection_font_number=index)
-            pdf.set_fallback_fonts(["cjk"], exact_match=False)
-            break
+    pdf.add_font("dejavu", "", folder / "DejaVuSans.ttf")
+    pdf.add_font("dejavu", "B", folder / "DejaVuSans-Bold.ttf")
+    cjk = next(((r, b, i) for r, b, i in CJK_FONTS if r.is_file()), None)
+    if cjk is None or not (cjk_needed or lang == "zh"):  # the CJK font is large: only when needed
+        return "dejavu"
+    regular, bold, index = cjk
+    pdf.add_font("cjk", "", regular, collection_font_number=index)
+    # One file under two styles breaks fpdf2's subsetting: bold only from its own file.
+    if bold is not None and bold.is_file():
+        pdf.add_font("cjk", "B", bold, collection_font_number=index)
+    main = "cjk" if lang == "zh" else "dejavu"
+    pdf.set_fallback_fonts(["dejavu" if main == "cjk" else "cjk"], exact_match=False)
+    return main
 
 
 def _date(value: date | None, lang: str) -> str:
@@ -72,12 +96,14 @@ def quote_pdf(doc: dict[str, Any], lang: str) -> bytes:
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_title(f"{doc['quote_ref']}")
     pdf.set_creator("Partnerships · ITU-D")
-    _fonts(pdf)
+    # Dated by the quote, so the same quote gives the same bytes.
+    pdf.set_creation_date(datetime.combine(doc["created"], time(), tzinfo=UTC))
+    family = _fonts(pdf, lang, _has_cjk(doc.values()))
     pdf.set_text_shaping(use_shaping_engine=True, direction="rtl" if rtl else "ltr")
     pdf.add_page()
 
     def text(value: str, size: float = 10, style: str = "", color: tuple[int, int, int] = (0, 0, 0), gap: float = 1) -> None:
-        pdf.set_font("main", style, size)
+        pdf.set_font(family, style, size)
         pdf.set_text_color(*color)
         pdf.multi_cell(0, size * 0.5, value.translate(_BIDI_MARKS), align=align, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
@@ -108,7 +134,7 @@ def quote_pdf(doc: dict[str, Any], lang: str) -> bytes:
     else:
         rows += [(discount_reason(d, lang), "− " + cash(d.amount_cents), "") for d in doc["discounts"]]
     rows.append((t("sponsor.total"), cash(doc["total_cents"]), "B"))
-    pdf.set_font("main", "", 10)
+    pdf.set_font(family, "", 10)
     pdf.set_text_color(0, 0, 0)
     widths = (45, pdf.epw - 45) if rtl else (pdf.epw - 45, 45)
     with pdf.table(

@@ -152,7 +152,7 @@ def _submit(event: dict[str, Any], package_ids: tuple[int, ...], names: dict[int
     except (ratelimit.SecretMissing, auth.CookieKeyMissing):
         state[ERRORS_KEY] = {"-": "unavailable"}
         return
-    queries.clear()
+    sq.after_public_request()
     document = {
         "quote_ref": done.quote_ref, "created": settings.today(), "event_name": event["name"],
         "start_date": event["start_date"], "end_date": event["end_date"], "location": event["location"],
@@ -205,4 +205,5 @@ def listed_sponsors(event_id: str) -> None:
     sponsors = sq.public_sponsors(event_id, current_language())
     if sponsors:
         st.subheader(t("sponsor.listed_title"))
-        st.markdown("\n".join(f"- {md(s['name'])} · {md(s['activity'])}" for s in sponsors))
+        # Lines, not a list: Streamlit aligns lists to the left even in right-to-left pages.
+        st.markdown("  \n".join(f"{md(s['name'])} · {md(s['activity'])}" for s in sponsors))

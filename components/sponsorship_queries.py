@@ -180,3 +180,10 @@ def _revenue_years(url: str) -> tuple[int | None, int | None]:
 
 def revenue_years() -> tuple[int | None, int | None]:
     return _revenue_years(current_url())
+
+
+def after_public_request() -> None:
+    """A public request was stored: drop only what it changes (the staff's queue and the
+    requested revenue), so a stream of public submissions cannot flush everyone's caches."""
+    _requests.clear()
+    _revenue.clear()

@@ -11,6 +11,7 @@ import streamlit as st
 from components import sponsorship_revenue_charts as charts
 from components.i18n import fmt_int, fmt_money, fmt_percent, label, t
 from components.sponsorship_forms import field_error, flash, forget, general_error, run_write, seed, text_of
+from components.sponsorship_text import money
 from components.tables import data_behind
 from db import settings, sponsorship_workflow
 from db.access import Principal
@@ -35,17 +36,23 @@ def period(first: int, last: int) -> tuple[int, int]:
 
 
 def cards(summary: dict[str, Any]) -> None:
+    """The period's figures as metric cards; whole-dollar amounts without cents."""
     share = summary["confirmed_usd"] / summary["target_usd"] if summary["target_usd"] else None
-    row1, row2 = st.columns(4), st.columns(4)
-    row1[0].metric(t("revenue.confirmed"), fmt_money(summary["confirmed_usd"]), border=True)
-    row1[1].metric(t("revenue.pending"), fmt_money(summary["pending_usd"]), border=True)
-    row1[2].metric(t("revenue.requested"), fmt_money(summary["requested_usd"]), border=True,
+
+    def usd(key: str) -> str:
+        return money(round(summary[key] * 100), whole=True)
+
+    # Three a row: an amount in the millions with its currency must fit a card.
+    row1, row2, row3 = st.columns(3), st.columns(3), st.columns(3)
+    row1[0].metric(t("revenue.confirmed"), usd("confirmed_usd"), border=True)
+    row1[1].metric(t("revenue.pending"), usd("pending_usd"), border=True)
+    row1[2].metric(t("revenue.requested"), usd("requested_usd"), border=True,
                    help=t("revenue.requested_help", count=fmt_int(summary["requests"])))  # fmt: skip
-    row1[3].metric(t("revenue.sponsors"), fmt_int(summary["sponsors"]), border=True)
-    row2[0].metric(t("revenue.target"), fmt_money(summary["target_usd"]), border=True)
+    row2[0].metric(t("revenue.target"), usd("target_usd"), border=True)
     row2[1].metric(t("revenue.of_target"), fmt_percent(share) if share is not None else "—", border=True)
-    row2[2].metric(t("revenue.allocated"), fmt_money(summary["allocated_usd"]), border=True)
-    row2[3].metric(t("revenue.unallocated"), fmt_money(summary["unallocated_usd"]), border=True)
+    row2[2].metric(t("revenue.sponsors"), fmt_int(summary["sponsors"]), border=True)
+    row3[0].metric(t("revenue.allocated"), usd("allocated_usd"), border=True)
+    row3[1].metric(t("revenue.unallocated"), usd("unallocated_usd"), border=True)
 
 
 def _titles() -> dict[str, str]:
@@ -154,8 +161,9 @@ def use_of_revenue(principal: Principal, figures: dict[str, Any]) -> None:
     purposes = figures["by_purpose"]
     columns = st.columns(len(purposes) + 1)
     for column, (purpose, usd) in zip(columns, purposes.items(), strict=False):
-        column.metric(t(f"sponsorship.purpose_{purpose}"), fmt_money(usd), border=True)
-    columns[-1].metric(t("revenue.unallocated"), fmt_money(figures["summary"]["unallocated_usd"]), border=True)
+        column.metric(t(f"sponsorship.purpose_{purpose}"), money(round(usd * 100), whole=True), border=True)
+    columns[-1].metric(t("revenue.unallocated"), money(round(figures["summary"]["unallocated_usd"] * 100), whole=True),
+                       border=True)  # fmt: skip
     allocations = figures["allocations"]
     if allocations:
         st.dataframe(_table(allocations, {

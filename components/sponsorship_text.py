@@ -5,21 +5,17 @@ sentences that explain each discount, in the current language or a given one
 
 from __future__ import annotations
 
-import string
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_currency, format_percent
 
-from components.i18n import DEFAULT_LANGUAGE, babel_locale, catalogue, current_language
+from components.i18n import DEFAULT_LANGUAGE, babel_locale, catalogue, current_language, is_rtl
+from components.safe import md as safe_md
 from db.pricing import BP_PER_WHOLE, Discount
 
-_MARKDOWN_SPECIAL = {ch: "\\" + ch for ch in string.punctuation}
-
-
-def md(text: object) -> str:
-    """`text` safe inside st.markdown: every ASCII punctuation character escaped, so
-    user text can carry no link, image, HTML, colour directive, icon or formula."""
-    return "".join(_MARKDOWN_SPECIAL.get(ch, ch) for ch in str(text)).replace("\n", "  \n")
+# User text in Markdown: the project's one escaping rule (every ASCII punctuation character).
+md = safe_md
 
 
 def tr(lang: str | None, key: str, **values: object) -> str:
@@ -29,11 +25,22 @@ def tr(lang: str | None, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def money(cents: int | None, lang: str | None = None) -> str:
-    """Integer cents of USD shown in `lang`'s format (e.g. "$45,000.00", "45 000,00 $US")."""
+def money(cents: int | None, lang: str | None = None, whole: bool = False) -> str:
+    """Integer cents of USD shown in `lang`'s format (e.g. "$45,000.00", "45 000,00 $US").
+
+    `whole`: an amount of whole dollars is shown without its ",00" (metric cards);
+    any other amount keeps its cents. In a right-to-left language the amount is
+    an isolated left-to-right run, so "US$" stays after the digits.
+    """
     if cents is None:
         return "—"
-    return format_currency(Decimal(cents) / 100, "USD", locale=babel_locale(lang))
+    locale = babel_locale(lang)
+    if whole and cents % 100 == 0:
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
+        text = format_currency(cents // 100, "USD", format=pattern, currency_digits=False, locale=locale)
+    else:
+        text = format_currency(Decimal(cents) / 100, "USD", locale=locale)
+    return f"\u2066{text}\u2069" if is_rtl(lang) else text
 
 
 def percent(percent_bp: int, lang: str | None = None) -> str:

@@ -22,6 +22,7 @@ from db.exporter import export_file
 from db.fileio import EXTENSIONS
 from db.importer import import_file
 from db.matching_cli import add_match_command, run_match
+from db.sponsorship_seed import seed_sponsorship_demo
 from db.models import Agreement, Partner
 from db.settings import database_url
 
@@ -203,6 +204,7 @@ def _init(engine: Engine, sample: bool) -> int:
         print(result.summary())
     with engine.begin() as conn:
         created = users.add_demo_accounts(conn)
+        seed_sponsorship_demo(conn)
     print(f"demo accounts: {', '.join(created) if created else 'already present'}")
     with engine.begin() as conn:
         print(f"demo opportunities: {opportunity_seed.seed_opportunities_demo(conn)} added")
