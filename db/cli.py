@@ -22,9 +22,9 @@ from db.exporter import export_file
 from db.fileio import EXTENSIONS
 from db.importer import import_file
 from db.matching_cli import add_match_command, run_match
-from db.sponsorship_seed import seed_sponsorship_demo
 from db.models import Agreement, Partner
 from db.settings import database_url
+from db.sponsorship_seed import seed_sponsorship_demo
 
 SAMPLE_DIR = vocab.PROJECT_ROOT / "data" / "sample"
 SAMPLE_ORDER = ("partners", "agreements", "events", "sponsorships")
