@@ -3,12 +3,16 @@ naive route (read the tables into pandas, aggregate there), per store size.
 
     python -m benchmarks.kpis [--sizes 10000,100000,1000000] [--runs 5]
         [--backend sqlite|postgresql|both] [--out benchmarks/results/kpis.json] [--smoke]
+        [--baseline GIT_REV_OR_FILE]
 
 Each (route, query) is timed in a fresh process: one untimed warm-up call,
 then `--runs` timed calls, each on a connection checked out from the engine's
 pool as the app does per request. The naive route's KPI object must equal
-kpi_set's, byte for byte as JSON; a mismatch exits 1. docs/PERFORMANCE.md is
-generated from the JSON by benchmarks/report.py.
+kpi_set's, byte for byte as JSON; a mismatch exits 1. The plan of every
+kpi_set statement (SQLite EXPLAIN QUERY PLAN, PostgreSQL EXPLAIN) is recorded
+per store, and `--baseline` copies an earlier run's medians in for a
+before/after table. docs/PERFORMANCE.md is generated from the JSON by
+benchmarks/report.py.
 """
 
 from __future__ import annotations
@@ -34,9 +38,10 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from benchmarks import naive, synthetic
+from db import kpis as kpis_module
 from db.engine import make_engine
 from db.kpis import kpi_set
 
@@ -205,12 +210,69 @@ def measure_store(backend: str, store: synthetic.StoreInfo, size: int, runs: int
         "size": size,
         "store": {k: v for k, v in asdict(store).items() if k != "url"},
         "queries": {},
+        "plans": {},
     }
     direct_results = {}
     for query in QUERIES:
         _log(f"{backend} {size:,}: {query}")
         entry["queries"][query], direct_results[query] = measure_query(store.url, query, runs)
+        entry["plans"][query] = kpi_set_plans(store.url, query)
     return entry, direct_results
+
+
+# --- Query plans of kpi_set, as the planner chooses them on this store.
+
+_KPIS_FILE = Path(kpis_module.__file__).resolve()
+
+
+def _kpi_function() -> str:
+    """The innermost public db/kpis.py function on the stack: who ran the statement."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if not code.co_name.startswith("_") and Path(code.co_filename).resolve() == _KPIS_FILE:
+            return code.co_name
+        frame = frame.f_back
+    return "?"
+
+
+def kpi_set_plans(url: str, query: str) -> list[dict[str, Any]]:
+    """Run kpi_set once for `query`, then EXPLAIN each statement it ran with its own
+    parameters: SQLite EXPLAIN QUERY PLAN, PostgreSQL EXPLAIN (COSTS OFF), with
+    the planner's settings untouched (the plan the timed runs got)."""
+    engine = make_engine(url)
+    statements: list[tuple[str, str, Any]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
+        statements.append((_kpi_function(), statement, parameters))
+
+    args = QUERIES[query]
+    try:
+        event.listen(engine, "before_cursor_execute", keep)
+        with engine.connect() as conn:
+            kpi_set(conn, args.year_from, args.year_to, args.region)
+        event.remove(engine, "before_cursor_execute", keep)
+        plans = []
+        with engine.connect() as conn:
+            for function, statement, parameters in statements:
+                if conn.dialect.name == "sqlite":
+                    rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+                    lines = [_sqlite_plan_line(rows, row) for row in rows]
+                else:
+                    lines = [row[0] for row in conn.exec_driver_sql("EXPLAIN (COSTS OFF) " + statement, parameters)]
+                plans.append({"function": function, "sql": " ".join(statement.split()), "plan": lines})
+    finally:
+        engine.dispose()
+    return plans
+
+
+def _sqlite_plan_line(rows: Sequence[Any], row: Any) -> str:
+    """One EXPLAIN QUERY PLAN row, indented under its parent as the sqlite3 shell does."""
+    parents = {r[0]: r[1] for r in rows}
+    depth, parent = 0, row[1]
+    while parent:
+        depth, parent = depth + 1, parents.get(parent, 0)
+    return "  " * depth + str(row[3])
 
 
 # --- Stores per backend.
@@ -298,6 +360,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--stores", type=Path, default=DEFAULT_STORES, help="where SQLite stores are built and reused")
     parser.add_argument("--smoke", action="store_true", help="small and fast: the point is the oracle check")
+    parser.add_argument(
+        "--baseline",
+        metavar="GIT_REV_OR_FILE",
+        help="an earlier run (a results file, or a git revision's benchmarks/results/kpis.json) to compare against",
+    )
     args = parser.parse_args(argv)
     args.sizes = args.sizes or (SMOKE_SIZES if args.smoke else DEFAULT_SIZES)
     if args.runs is None:
@@ -325,6 +392,44 @@ def _log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+# --- An earlier run, for the before/after table.
+
+
+def load_baseline(ref: str) -> dict[str, Any]:
+    """The medians of an earlier run: a results file, or a git revision whose
+    benchmarks/results/kpis.json is read (`--baseline 2afb6a3`)."""
+    path = Path(ref)
+    if path.is_file():
+        source, document = str(path), json.loads(path.read_text(encoding="utf-8"))
+    else:
+        commit = _git("rev-parse", "--verify", f"{ref}^{{commit}}").strip()
+        if not commit:
+            raise SystemExit(f"--baseline: {ref!r} is neither a file nor a git revision")
+        shown = _git("show", f"{commit}:benchmarks/results/kpis.json")
+        if not shown:
+            raise SystemExit(f"--baseline: no benchmarks/results/kpis.json at {commit[:12]}")
+        source, document = f"{commit[:12]}:benchmarks/results/kpis.json", json.loads(shown)
+    return {
+        "source": source,
+        "git": document["git"],
+        "date_utc": document["date_utc"],
+        "machine": {k: document["machine"][k] for k in ("cpu_count", "loadavg_start", "loadavg_end")},
+        "medians": [
+            {
+                "backend": entry["backend"],
+                "size": entry["size"],
+                "query": query,
+                "direct_s": q["routes"]["direct"]["median_s"],
+                "direct_runs_s": q["routes"]["direct"]["runs_s"],
+                "direct_peak_mb": q["routes"]["direct"]["peak_mb"],
+                "naive_s": q["routes"]["naive"]["median_s"],
+            }
+            for entry in document["results"]
+            for query, q in entry["queries"].items()
+        ],
+    }
+
+
 def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
     """The whole benchmark; returns the JSON document."""
     started = time.perf_counter()
@@ -339,6 +444,8 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
     }
     document["queries"] = {key: asdict(q) for key, q in QUERIES.items()}
     document["routes"] = ROUTE_LABELS
+    if args.baseline:
+        document["baseline"] = load_baseline(args.baseline)
     entries, by_backend = [], {}
     if args.backend in ("sqlite", "both"):
         found, by_backend["sqlite"] = run_sqlite(args.sizes, args.runs, args.stores)

@@ -28,8 +28,8 @@ HEADER = """# Performance: the KPI set
 
 METHOD = """## Method
 - **The work.** One request is the full KPI object of DATA-CONTRACT.md (`db.kpis.kpi_set`: the
-  period bounds plus nine aggregate statements) for one of two filters: all years with no region,
-  and region AFR over 2014-2024 (11 years).
+  period bounds plus eight aggregate statements, nine before migration 0004) for one of two
+  filters: all years with no region, and region AFR over 2014-2024 (11 years).
 - **Routes.** *direct*: `kpi_set`, GROUP BYs over the base tables through SQLAlchemy Core.
   *naive*: `pd.read_sql` of the needed columns of six tables (agreements, region and area links,
   partners, events, sponsorships) on every request, then the same object computed in pandas
@@ -60,10 +60,41 @@ METHOD = """## Method
   1993-2026 weighted towards recent years, `value_usd` on ~90 % of rows, one event per 500
   agreements and 5 sponsorships per event. Rows are bulk-inserted, not imported. The SQLite
   stores get no `ANALYZE`, because nothing in the app runs it; the PostgreSQL stores are
-  `ANALYZE`d after loading, as autovacuum would do within a minute in production.
+  `ANALYZE`d after loading, as autovacuum would do within a minute in production, but not
+  `VACUUM`ed, so an index-only scan there still visits the table to check each row's visibility.
 - **Noise.** Times are wall-clock on a machine that may be shared with other work; the noise
   line at the top says how far this run's timings spread. Compare two medians only when their
   min-max ranges do not overlap."""
+
+
+CHANGES = """## What changed since the baseline
+
+Migration 0004 (`db/migrations/versions/0004_kpi_indexes.py`) and the statements of `db/kpis.py`.
+The KPI objects are unchanged (the oracle above; `tests/test_kpis.py`), and
+`tests/test_kpi_plans.py` fails when a filtered KPI statement (a period, a region, a partner)
+reads `agreement` without an index.
+
+- **`ix_agreement_kpi_cover`** on `agreement(signed_year, parent_id, regions_from_id,
+  areas_from_id, partner_id, agreement_type, value_cents, id)`: every column a KPI statement reads
+  from `agreement`, led by the period's column, so a period is a range of this index alone
+  (SQLite: `SEARCH agreement USING COVERING INDEX ix_agreement_kpi_cover (signed_year>? AND
+  signed_year<?)`, no table lookup per row). PostgreSQL may use it for an index-only scan; for a
+  period holding most of the rows it rightly reads the table instead (plans below).
+- **`ix_agreement_parent_id_partial`** (`WHERE parent_id IS NOT NULL`, the ~15 % amendments)
+  replaces `ix_agreement_parent_id`. SQLite, which has no statistics here, served the new-agreement
+  filter `parent_id IS NULL` (~85 % of the rows) from the full index, `SEARCH agreement USING
+  INDEX ix_agreement_parent_id (parent_id=?)`, then looked each row up in the table. The partial
+  index cannot serve `IS NULL`; it still serves `parent_id = ?`, `parent_id IN (...)`,
+  `id = ? OR parent_id = ?` and the foreign-key checks on both stores.
+- **`ix_agreement_partner_signed_year`** on `agreement(partner_id, signed_year)`: `partners.new`
+  is now "active partners with no agreement at all signed before the period", one probe of this
+  index per active partner, instead of `min(signed_year)` per partner over the whole table.
+- **Statements.** `top_partners` groups, orders and cuts to 10 over `agreement` alone, then joins
+  `partner` for those 10 names (it joined every agreement row to its partner). `by_region` and
+  `by_area` use `count(*)` instead of `count(DISTINCT agreement.id)`: the link table's key is
+  (agreement_id, code) and the region filter is a semi-join (EXISTS), so each agreement joins at
+  most one row per code. `partners` and `partners_by_type` come from one pass over the active
+  partners. No region filter now adds nothing to the WHERE clause (it was `? = 1`)."""
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -73,9 +104,14 @@ def load(path: Path) -> dict[str, Any]:
 def render(document: dict[str, Any], results_path: str = "benchmarks/results/kpis.json") -> str:
     """The whole PERFORMANCE.md for one results document."""
     sections = [HEADER, machine_section(document), verdict_section(document)]
+    if document.get("baseline"):
+        sections.append(changes_section(document))
     for backend in _backends(document):
         sections.append(results_section(document, backend))
-    sections += [stores_section(document), METHOD, reproduce_section(document, results_path)]
+    sections.append(stores_section(document))
+    if any(entry.get("plans") for entry in document["results"]):
+        sections.append(plans_section(document))
+    sections += [METHOD, reproduce_section(document, results_path)]
     return "\n\n".join(sections) + "\n"
 
 
@@ -206,6 +242,77 @@ def _spread(runs: Sequence[float]) -> str:
     if low.split()[1] == high.split()[1]:  # same unit: "71-75 ms"
         return f"{low.split()[0]}-{high}"
     return f"{low}-{high}"
+
+
+def changes_section(document: dict[str, Any]) -> str:
+    """The static account of the change, then before/after medians of kpi_set from the JSON."""
+    baseline = document["baseline"]
+    before = {(m["backend"], m["size"], m["query"]): m for m in baseline["medians"]}
+    git, machine = baseline["git"], baseline["machine"]
+    lines = [
+        CHANGES,
+        "",
+        f"**Before and after** (`kpi_set` medians). Before: commit `{(git['commit'] or 'unknown')[:12]}`"
+        f"{' with uncommitted changes' if git['dirty'] else ''}, run {baseline['date_utc']}, load average"
+        f" {_load(machine['loadavg_start'])} at the start and {_load(machine['loadavg_end'])} at the end"
+        f" (from `{baseline['source']}`). After: this run. Same machine kind, same seeded stores; the"
+        " two runs met different loads, so compare medians whose min-max ranges do not overlap.",
+        "",
+        "| backend | agreements | request | before | after | before / after | before min-max | after min-max |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for entry in document["results"]:
+        for query, q in entry["queries"].items():
+            old = before.get((entry["backend"], entry["size"], query))
+            if old is None:
+                continue
+            direct = q["routes"]["direct"]
+            lines.append(
+                f"| {BACKEND_NAMES.get(entry['backend'], entry['backend'])} | {entry['size']:,} | {q['label']}"
+                f" | {_seconds(old['direct_s'])} | {_seconds(direct['median_s'])}"
+                f" | {old['direct_s'] / direct['median_s']:.1f}x | {_spread(old['direct_runs_s'])}"
+                f" | {_spread(direct['runs_s'])} |"
+            )
+    return "\n".join(lines)
+
+
+def plans_section(document: dict[str, Any]) -> str:
+    """The plans the timed runs got: every kpi_set statement on the largest store of
+    each backend, for the filtered request (all stores and requests are in the JSON)."""
+    lines = [
+        "## Query plans",
+        "",
+        "As the planner chose them for the timed runs (SQLite `EXPLAIN QUERY PLAN`, PostgreSQL"
+        " `EXPLAIN (COSTS OFF)`, settings untouched), one block per statement of `kpi_set`, named by"
+        " the `db/kpis.py` function that runs it. The largest store of each backend, filtered"
+        " request; the JSON holds every store and request.",
+    ]
+    for backend in _backends(document):
+        entry = max(_entries(document, backend), key=lambda e: e["size"])
+        query = _filtered_query(document)
+        plans = entry.get("plans", {}).get(query)
+        if not plans:
+            continue
+        label = entry["queries"][query]["label"]
+        lines += [
+            "",
+            f"### {BACKEND_NAMES.get(backend, backend)}, {entry['size']:,} agreements, {label}",
+            "",
+            "```text",
+        ]
+        for i, statement in enumerate(plans):
+            if i:
+                lines.append("")
+            lines.append(f"-- {statement['function']}")
+            lines += statement["plan"]
+        lines.append("```")
+    return "\n".join(lines)
+
+
+def _filtered_query(document: dict[str, Any]) -> str:
+    """The request with a region filter (the last one when none has)."""
+    queries = document["queries"]
+    return next((key for key, q in queries.items() if q.get("region")), list(queries)[-1])
 
 
 def stores_section(document: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, distinct, func, literal, select
+from sqlalchemy import Connection, and_, case, distinct, exists, func, select, true
 from sqlalchemy.sql import ColumnElement, Select
 
 from db import vocab
@@ -75,9 +75,13 @@ def resolve_period(conn: Connection, year_from: int | None, year_to: int | None)
 
 
 def in_region(region: str | None) -> ColumnElement[bool]:
-    """Agreements whose effective regions include `region` (true when None)."""
+    """Agreements whose effective regions include `region` (true when None).
+
+    A semi-join (EXISTS), never a join: each agreement stays one row, which is
+    what lets the link-table counts below use count(*)."""
     if region is None:
-        return literal(True)
+        # true() vanishes from an AND, so the unfiltered statements carry no `1 = 1`.
+        return true()
     own = select(R.c.agreement_id).where(R.c.agreement_id == A.c.regions_from_id, R.c.region == region)
     return own.correlate(A).exists()
 
@@ -128,8 +132,11 @@ def _new_by_link(
     result = {code: 0 for code in codes}
     if period.empty:
         return result
+    # count(*), not count(DISTINCT agreement.id): the link's primary key is
+    # (agreement_id, code), so an agreement joins at most one row per code, and
+    # the region filter is a semi-join that adds no rows.
     query = (
-        select(link.c[code_column], func.count(distinct(A.c.id)))
+        select(link.c[code_column], func.count())
         .select_from(A.join(link, link.c.agreement_id == A.c[owner_column]))
         .where(_is_new, filtered_agreements(period, region))
         .group_by(link.c[code_column])
@@ -170,35 +177,50 @@ def _active_partner_ids(period: Period, region: str | None) -> Select:
     return select(A.c.partner_id).where(filtered_agreements(period, region)).distinct()
 
 
+@dataclass(frozen=True)
+class PartnerFigures:
+    """Active and new partners of a period, per partner type."""
+
+    active: dict[str, int]
+    new: dict[str, int]
+
+    def counts(self) -> dict[str, int]:
+        return {"active": sum(self.active.values()), "new": sum(self.new.values())}
+
+    def by_type(self) -> dict[str, int]:
+        return {code: 0 for code in vocab.PARTNER_TYPES} | self.active
+
+
+def partner_figures(conn: Connection, period: Period, region: str | None = None) -> PartnerFigures:
+    """One pass over the active partners for both `partner_counts` and `partners_by_type`.
+
+    A partner is new when it has no agreement at all (any region) signed before
+    the period: it is active, so its first agreement is then in the period. That
+    is one probe of ix_agreement_partner_signed_year per active partner, where
+    min(signed_year) per partner read the whole table."""
+    if period.empty:
+        return PartnerFigures({}, {})
+    active = _active_partner_ids(period, region).subquery()
+    earlier = A.alias("earlier")
+    signed_before = exists().where(earlier.c.partner_id == active.c.partner_id, earlier.c.signed_year < period.start)
+    query = (
+        select(P.c.partner_type, func.count(), func.coalesce(func.sum(case((signed_before, 0), else_=1)), 0))
+        .select_from(active.join(P, P.c.id == active.c.partner_id))
+        .group_by(P.c.partner_type)
+    )
+    rows = conn.execute(query).all()
+    return PartnerFigures({code: int(n) for code, n, _ in rows}, {code: int(new) for code, _, new in rows})
+
+
 def partner_counts(conn: Connection, period: Period, region: str | None = None) -> dict[str, int]:
     """{active, new}: partners with an agreement in the period, and those whose
     first agreement of all (any year, any region) falls in it."""
-    if period.empty:
-        return {"active": 0, "new": 0}
-    active = _active_partner_ids(period, region).subquery()
-    first = select(A.c.partner_id, func.min(A.c.signed_year).label("first_year")).group_by(A.c.partner_id).subquery()
-    query = select(
-        func.count(),
-        func.coalesce(func.sum(case((first.c.first_year.between(period.start, period.end), 1), else_=0)), 0),
-    ).select_from(active.join(first, first.c.partner_id == active.c.partner_id))
-    count, new = conn.execute(query).one()
-    return {"active": int(count), "new": int(new)}
+    return partner_figures(conn, period, region).counts()
 
 
 def partners_by_type(conn: Connection, period: Period, region: str | None = None) -> dict[str, int]:
     """Partner type -> active partners of that type in the period."""
-    result = {code: 0 for code in vocab.PARTNER_TYPES}
-    if period.empty:
-        return result
-    active = _active_partner_ids(period, region).subquery()
-    query = (
-        select(P.c.partner_type, func.count())
-        .select_from(active.join(P, P.c.id == active.c.partner_id))
-        .group_by(P.c.partner_type)
-    )
-    for code, count in conn.execute(query):
-        result[code] = int(count)
-    return result
+    return partner_figures(conn, period, region).by_type()
 
 
 def binary_order(conn: Connection, column: ColumnElement) -> ColumnElement:
@@ -211,17 +233,26 @@ def binary_order(conn: Connection, column: ColumnElement) -> ColumnElement:
 def top_partners(
     conn: Connection, period: Period, region: str | None = None, limit: int = TOP_PARTNERS
 ) -> list[dict[str, Any]]:
-    """Up to `limit` active partners by summed value (USD), ties by partner_id."""
+    """Up to `limit` active partners by summed value (USD), ties by partner_id.
+
+    Grouped, ordered and cut to `limit` over `agreement` alone; only those rows
+    then fetch their names (the join used to run once per agreement)."""
     if period.empty:
         return []
     value = _value_cents.label("value_cents")
-    query = (
-        select(A.c.partner_id, P.c.name, value, func.count().label("agreements"))
-        .select_from(A.join(P, P.c.id == A.c.partner_id))
+    top = (
+        select(A.c.partner_id, value, func.count().label("agreements"))
         .where(filtered_agreements(period, region))
-        .group_by(A.c.partner_id, P.c.name)
+        .group_by(A.c.partner_id)
         .order_by(value.desc(), binary_order(conn, A.c.partner_id))
         .limit(limit)
+        .subquery("top")
+    )
+    # A join keeps no order: the outer query sorts the `limit` rows again.
+    query = (
+        select(top.c.partner_id, P.c.name, top.c.value_cents, top.c.agreements)
+        .select_from(top.join(P, P.c.id == top.c.partner_id))
+        .order_by(top.c.value_cents.desc(), binary_order(conn, top.c.partner_id))
     )
     return [
         {"partner_id": pid, "name": name, "value_usd": cents_to_usd(cents), "agreements": int(n)}
@@ -261,6 +292,7 @@ def kpi_set(
     """The KPI object of DATA-CONTRACT.md (plus `partners_by_type`, an addition)."""
     period = resolve_period(conn, year_from, year_to)
     by_year = agreements_by_year(conn, period, region)
+    partners = partner_figures(conn, period, region)
     return {
         "period": {"from": period.start, "to": period.end},
         "region": region,
@@ -269,8 +301,8 @@ def kpi_set(
         "by_region": new_by_region(conn, period, region),
         "by_area": new_by_area(conn, period, region),
         "by_type": new_by_type(conn, period, region),
-        "partners": partner_counts(conn, period, region),
+        "partners": partners.counts(),
         "top_partners": top_partners(conn, period, region),
         "sponsorship": sponsorship_figures(conn, period),
-        "partners_by_type": partners_by_type(conn, period, region),
+        "partners_by_type": partners.by_type(),
     }

@@ -21,6 +21,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -53,12 +54,35 @@ class Partner(Base):
 
 class Agreement(Base):
     __tablename__ = "agreement"
+    # Migration 0004 (the KPI queries of db/kpis.py): a covering index led by
+    # the signing year, a (partner, year) index for "first agreement before
+    # the period?", and amendments-only parent_id lookups.
+    __table_args__ = (
+        Index(
+            "ix_agreement_kpi_cover",
+            "signed_year",
+            "parent_id",
+            "regions_from_id",
+            "areas_from_id",
+            "partner_id",
+            "agreement_type",
+            "value_cents",
+            "id",
+        ),
+        Index("ix_agreement_partner_signed_year", "partner_id", "signed_year"),
+        Index(
+            "ix_agreement_parent_id_partial",
+            "parent_id",
+            sqlite_where=text("parent_id IS NOT NULL"),
+            postgresql_where=text("parent_id IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     partner_id: Mapped[str] = mapped_column(ForeignKey("partner.id"), index=True)
     title: Mapped[str] = mapped_column(NAME)
     agreement_type: Mapped[str] = mapped_column(CODE)
-    parent_id: Mapped[str | None] = mapped_column(ForeignKey("agreement.id"), index=True)
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("agreement.id"))
     signed_date: Mapped[date] = mapped_column(Date)
     # Denormalised year of signed_date: one portable, indexable GROUP BY key.
     signed_year: Mapped[int] = mapped_column(Integer, index=True)
