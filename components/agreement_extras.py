@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from components import queries
+from components.forms import run_write
 from components.i18n import fmt_date, fmt_money, t
 from components.safe import md
-from components.writes import run_write
 from db import documents, money
 from db.access import Principal
 from db.cells import CellError, parse_money_cents

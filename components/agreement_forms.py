@@ -13,8 +13,8 @@ from typing import Any
 import streamlit as st
 
 from components import queries
+from components.forms import forget, run_write, text_of
 from components.i18n import country_name, labels, t
-from components.writes import run_write
 from db import access, records, vocab
 from db.access import Principal
 
@@ -58,15 +58,7 @@ def can_edit(principal: Principal, regions: list[str]) -> bool:
 
 def _texts(prefix: str, fields: tuple[str, ...]) -> dict[str, str]:
     """The form's widget values as the import's text cells."""
-    texts = {}
-    for field in fields:
-        value = st.session_state.get(f"{prefix}{field}")
-        if isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, list):
-            value = ";".join(value)
-        texts[field] = "" if value is None else str(value)
-    return texts
+    return {field: text_of(f"{prefix}{field}") for field in fields}
 
 
 def _run(prefix: str, write, *args: Any) -> None:
@@ -221,5 +213,4 @@ def _initial(detail: dict[str, Any]) -> dict[str, Any]:
 
 def _forget(prefix: str) -> None:
     """Drop the form's widgets and opened version so it reopens on the saved record."""
-    for key in [k for k in st.session_state if str(k).startswith(prefix) and not str(k).endswith("done")]:
-        del st.session_state[key]
+    forget(prefix, keep=("done",))

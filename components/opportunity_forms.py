@@ -50,14 +50,18 @@ def _seed(prefix: str, initial: dict[str, Any]) -> None:
 def form_values(prefix: str, with_code: bool) -> dict[str, Any]:
     """The form's widgets as the data layer's values."""
     state = st.session_state
-    values: dict[str, Any] = {name: state.get(f"{prefix}{name}") for name in ("status", *MONEY, "contact_officer", *LISTS)}
+    values: dict[str, Any] = {
+        name: state.get(f"{prefix}{name}") for name in ("status", *MONEY, "contact_officer", *LISTS)
+    }
     if with_code:
         values["code"] = state.get(f"{prefix}code", "")
     values["texts"] = {
         lang: {
             "title": state.get(f"{prefix}title_{lang}", ""),
             "summary": state.get(f"{prefix}summary_{lang}", ""),
-            "translation_status": "reviewed" if lang == SOURCE_LANGUAGE else state.get(f"{prefix}translation_status_{lang}"),
+            "translation_status": "reviewed"
+            if lang == SOURCE_LANGUAGE
+            else state.get(f"{prefix}translation_status_{lang}"),
         }
         for lang in vocab.LANGUAGES
     }
@@ -75,7 +79,9 @@ def _common_fields(prefix: str, with_code: bool) -> None:
     left, right = st.columns(2)
     with left:
         if with_code:
-            st.text_input(t("opportunity.field_code"), key=f"{prefix}code", max_chars=64, help=t("opportunity.code_help"))
+            st.text_input(
+                t("opportunity.field_code"), key=f"{prefix}code", max_chars=64, help=t("opportunity.code_help")
+            )
             field_error(prefix, "code")
         st.selectbox(t("opportunity.field_status"), STATUSES, key=f"{prefix}status", format_func=statuses.__getitem__,
                      help=t("opportunity.status_help"))  # fmt: skip

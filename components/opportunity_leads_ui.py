@@ -104,7 +104,9 @@ def lead_actions(principal: Principal, lead: dict[str, Any], opportunity: dict[s
     with agreement_tab, st.form(f"{prefix}agr_form"):
         _partner_fields(f"{prefix}agr_", lead)
         st.text_input(t("forms.agreement_id"), key=f"{prefix}agreement_id", max_chars=64)
-        st.session_state.setdefault(f"{prefix}title", (opportunity or {}).get("texts", {}).get("en", {}).get("title", ""))
+        st.session_state.setdefault(
+            f"{prefix}title", (opportunity or {}).get("texts", {}).get("en", {}).get("title", "")
+        )
         st.text_input(t("forms.title"), key=f"{prefix}title", max_chars=500)
         types = labels("type", vocab.AGREEMENT_TYPES)
         st.selectbox(t("forms.agreement_type"), list(vocab.AGREEMENT_TYPES), format_func=types.__getitem__,

@@ -72,7 +72,10 @@ def handle_links() -> None:
     if LINK_KEY in st.session_state:
         name, outcome = st.session_state[LINK_KEY]
         show = st.success if outcome == "done" else st.error
-        show(t(LINK_MESSAGES[name][outcome]), icon=":material/check_circle:" if outcome == "done" else ":material/link_off:")
+        show(
+            t(LINK_MESSAGES[name][outcome]),
+            icon=":material/check_circle:" if outcome == "done" else ":material/link_off:",
+        )
 
 
 def chosen_code() -> str | None:

@@ -14,12 +14,10 @@ from typing import Any
 
 import streamlit as st
 
-from components import queries
+from components import forms, queries
+from components.forms import field_error, general_error  # noqa: F401 - the opportunity pages import them from here
 from components.i18n import current_language, is_rtl, label, t
 from components.safe import md
-from db.access import AccessDenied
-from db.errors import NotFound, StaleEdit, ValidationFailed
-from db.opportunity_subscriptions import RateLimited
 
 NO_CLIENT = "no-client-address"  # st.context.ip_address is not a real address outside a browser session
 
@@ -65,6 +63,10 @@ def client_address() -> str:
     return address if isinstance(address, str) and address else NO_CLIENT
 
 
+# The opportunity pages' wording of a refused save (catalogue keys).
+MESSAGES = {"stale": "opportunity.stale", "rate_limited": "opportunity.rate_limited"}
+
+
 def run_write(
     prefix: str,
     write: Callable[..., Any],
@@ -72,40 +74,6 @@ def run_write(
     clear_keys: tuple[str, ...] = (),
     after: Callable[[], None] | None = queries.clear,
 ) -> None:
-    """Form callback body: run `write(conn, *args)` in one transaction, keep the
-    outcome for the rerun (`{prefix}errors`: field -> message, `{prefix}done`),
-    then call `after` (by default: drop every cache) and empty `clear_keys`."""
-    state = st.session_state
-    state[f"{prefix}errors"], state[f"{prefix}done"] = {}, None
-    try:
-        with queries.engine().begin() as conn:
-            result = write(conn, *args)
-    except ValidationFailed as exc:
-        state[f"{prefix}errors"] = exc.errors
-        return
-    except RateLimited:
-        state[f"{prefix}errors"] = {"-": t("opportunity.rate_limited")}
-        return
-    except StaleEdit:
-        state[f"{prefix}errors"] = {"-": t("opportunity.stale")}
-        return
-    except (AccessDenied, NotFound):
-        state[f"{prefix}errors"] = {"-": t("forms.denied")}
-        return
-    if after is not None:
-        after()
-    state[f"{prefix}done"] = result if result is not None else True
-    for key in clear_keys:
-        state[key] = [] if isinstance(state.get(key), list) else ""
-
-
-def field_error(prefix: str, field: str) -> None:
-    """The message of `field` from the last submit, under its widget."""
-    message = st.session_state.get(f"{prefix}errors", {}).get(field)
-    if message:
-        st.error(message, icon=":material/error:")
-
-
-def general_error(prefix: str) -> None:
-    """A message not tied to one field (rate limit, stale edit, refusal)."""
-    field_error(prefix, "-")
+    """components.forms.run_write for writes that take their arguments (the
+    principal among them) explicitly: `write(conn, *args)`."""
+    forms.run_write(prefix, lambda conn, _principal: write(conn, *args), clear_keys=clear_keys, after=after, **MESSAGES)

@@ -1,6 +1,6 @@
 """Forms of the partner pages: profile create/edit, an engagement entry, a merge.
 
-Submits run in callbacks through components.writes.run_write (gate, one
+Submits run in callbacks through components.forms.run_write (gate, one
 transaction, messages beside the field at fault on the rerun).
 """
 
@@ -12,27 +12,31 @@ from typing import Any
 import streamlit as st
 
 from components import queries
+from components.forms import field_error, form_done, form_errors, general_error, run_write, seed
 from components.i18n import country_name, labels, t
 from components.safe import md
-from components.writes import form_done, form_errors, run_write
 from db import duplicates, engagements, partners, settings, vocab
 from db.access import Principal
 
-PROFILE_FIELDS = ("name", "partner_type", "country", "sector", "sector_member", "priority_areas", "priority_regions",
-                  "priority_countries", "funding_mechanisms", "mandate", "strategy", "website")
-LISTS = {"priority_areas": ("area", vocab.AREAS), "priority_regions": ("region", vocab.REGIONS),
-         "funding_mechanisms": ("funding", vocab.FUNDING_MECHANISMS)}
-
-
-def _seed(key: str, value: Any) -> None:
-    if key not in st.session_state:
-        st.session_state[key] = value
-
-
-def _error(prefix: str, field: str) -> None:
-    message = form_errors(prefix).get(field)
-    if message:
-        st.error(message, icon=":material/error:")
+PROFILE_FIELDS = (
+    "name",
+    "partner_type",
+    "country",
+    "sector",
+    "sector_member",
+    "priority_areas",
+    "priority_regions",
+    "priority_countries",
+    "funding_mechanisms",
+    "mandate",
+    "strategy",
+    "website",
+)
+LISTS = {
+    "priority_areas": ("area", vocab.AREAS),
+    "priority_regions": ("region", vocab.REGIONS),
+    "funding_mechanisms": ("funding", vocab.FUNDING_MECHANISMS),
+}
 
 
 def _profile_widget(prefix: str, field: str, initial: dict[str, Any]) -> None:
@@ -40,33 +44,33 @@ def _profile_widget(prefix: str, field: str, initial: dict[str, Any]) -> None:
     label = t(f"partners.{field}")
     if field in LISTS:
         vocabulary, codes = LISTS[field]
-        _seed(key, list(initial.get(field) or []))
+        seed(key, list(initial.get(field) or []))
         names = labels(vocabulary, codes)
         st.multiselect(label, list(codes), key=key, format_func=names.__getitem__, placeholder=t("explorer.any"))
     elif field == "priority_countries" or field == "country":
         codes = sorted(vocab.country_codes())
         names = {c: country_name(c) for c in codes} | {"": "—"}
         if field == "country":
-            _seed(key, initial.get(field) or "")
+            seed(key, initial.get(field) or "")
             st.selectbox(label, ["", *codes], key=key, format_func=names.__getitem__)
         else:
-            _seed(key, list(initial.get(field) or []))
+            seed(key, list(initial.get(field) or []))
             st.multiselect(label, codes, key=key, format_func=names.__getitem__, placeholder=t("explorer.any"))
     elif field in ("partner_type", "sector"):
         vocabulary, codes = {"partner_type": ("ptype", vocab.PARTNER_TYPES), "sector": ("sector", vocab.SECTORS)}[field]
-        _seed(key, initial.get(field) or "")
+        seed(key, initial.get(field) or "")
         names = labels(vocabulary, ["", *codes])
         st.selectbox(label, ["", *codes], key=key, format_func=names.__getitem__)
     elif field == "sector_member":
-        _seed(key, bool(initial.get(field)))
+        seed(key, bool(initial.get(field)))
         st.checkbox(t("glossary.sector_member"), key=key)
     elif field in ("mandate", "strategy"):
-        _seed(key, initial.get(field) or "")
+        seed(key, initial.get(field) or "")
         st.text_area(label, key=key, max_chars=10_000)
     else:
-        _seed(key, initial.get(field) or "")
+        seed(key, initial.get(field) or "")
         st.text_input(label, key=key, max_chars=500 if field == "name" else 2000)
-    _error(prefix, field)
+    field_error(prefix, field)
 
 
 def _values(prefix: str) -> dict[str, Any]:
@@ -83,7 +87,9 @@ def partner_form(principal: Principal, profile: dict[str, Any] | None) -> None:
 
     def submit() -> None:
         if editing:
-            saved = run_write(prefix, partners.update_partner, profile["partner_id"], _values(prefix), st.session_state[version_key])
+            saved = run_write(
+                prefix, partners.update_partner, profile["partner_id"], _values(prefix), st.session_state[version_key]
+            )
             if saved is not None:
                 st.session_state.pop(version_key, None)
         else:
@@ -97,7 +103,7 @@ def partner_form(principal: Principal, profile: dict[str, Any] | None) -> None:
             with columns[index % 2]:
                 _profile_widget(prefix, field, profile or {})
         st.form_submit_button(t("forms.save") if editing else t("partners.create"), type="primary", on_click=submit)
-    _error(prefix, "-")
+    general_error(prefix)
     if form_done(prefix):
         st.success(t("forms.saved"))
     for warning in st.session_state.get(f"{prefix}warnings") or []:
@@ -126,15 +132,31 @@ def engagement_form(principal: Principal, partner_id: str | None) -> None:
     with st.form(f"{prefix}form", clear_on_submit=True):
         if partner_id is None:
             shown = {"": "—"} | {p: f"{n} ({p})" for p, n in names.items()}
-            st.selectbox(t("explorer.col_partner_name"), list(shown), key=f"{prefix}partner_id", format_func=shown.__getitem__)
-            _error(prefix, "partner_id")
+            st.selectbox(
+                t("explorer.col_partner_name"), list(shown), key=f"{prefix}partner_id", format_func=shown.__getitem__
+            )
+            field_error(prefix, "partner_id")
         left, right = st.columns(2)
-        left.date_input(t("engagements.date"), key=f"{prefix}engaged_on", value=settings.today(), max_value=settings.today(), format="YYYY-MM-DD")
-        right.selectbox(t("engagements.channel"), list(channels), key=f"{prefix}channel", format_func=channels.__getitem__)
+        left.date_input(
+            t("engagements.date"),
+            key=f"{prefix}engaged_on",
+            value=settings.today(),
+            max_value=settings.today(),
+            format="YYYY-MM-DD",
+        )
+        right.selectbox(
+            t("engagements.channel"), list(channels), key=f"{prefix}channel", format_func=channels.__getitem__
+        )
         st.text_input(t("engagements.our_people"), key=f"{prefix}our_people", help=t("engagements.our_people_help"))
         st.text_area(t("engagements.notes"), key=f"{prefix}notes", max_chars=10_000)
         st.text_input(t("engagements.next_step"), key=f"{prefix}next_step", max_chars=2000)
-        st.date_input(t("engagements.follow_up"), key=f"{prefix}follow_up_date", value=None, min_value=date(2000, 1, 1), format="YYYY-MM-DD")
+        st.date_input(
+            t("engagements.follow_up"),
+            key=f"{prefix}follow_up_date",
+            value=None,
+            min_value=date(2000, 1, 1),
+            format="YYYY-MM-DD",
+        )
         st.form_submit_button(t("engagements.save"), type="primary", on_click=submit)
     for field, message in form_errors(prefix).items():
         if field != "partner_id":
@@ -170,6 +192,6 @@ def merge_form(principal: Principal, keep_id: str) -> None:
             run_write(prefix, duplicates.merge_partners, keep_id, drop)
 
     st.button(t("partners.merge_submit"), key=f"{prefix}go", on_click=submit, type="primary")
-    _error(prefix, "-")
+    general_error(prefix)
     if form_done(prefix):
         st.success(t("forms.saved"))

@@ -41,7 +41,13 @@ def _matches(url: str, need: dict, limit: int, today: date) -> list[dict]:
     with _engine(url).connect() as conn:
         found = matching.match_partners(conn, matching.Need(**need), limit=limit, today=today)
         return [
-            {"partner_id": m.partner_id, "name": m.name, "score": m.score, "breakdown": m.breakdown, "reasons": m.reason_parts}
+            {
+                "partner_id": m.partner_id,
+                "name": m.name,
+                "score": m.score,
+                "breakdown": m.breakdown,
+                "reasons": m.reason_parts,
+            }
             for m in found
         ]
 

@@ -39,7 +39,19 @@ def show_partner(principal: Principal, partner_id: str) -> None:
     st.session_state["partner_id"] = partner_id
     profile = data["profile"]
     st.title(md(profile["name"]))
-    st.caption(" · ".join(filter(None, [md(partner_id), label("ptype", profile["partner_type"]), country_name(profile["country"]) if profile["country"] else None, t("glossary.sector_member") if profile["sector_member"] else None])))
+    st.caption(
+        " · ".join(
+            filter(
+                None,
+                [
+                    md(partner_id),
+                    label("ptype", profile["partner_type"]),
+                    country_name(profile["country"]) if profile["country"] else None,
+                    t("glossary.sector_member") if profile["sector_member"] else None,
+                ],
+            )
+        )
+    )
     _cards(data)
     _profile_table(profile)
     _history(data)
@@ -86,7 +98,8 @@ def _profile_table(profile: dict[str, Any]) -> None:
 def _history(data: dict[str, Any]) -> None:
     st.subheader(t("partners.over_time"))
     per_year = pd.DataFrame(
-        [{"year": int(y), "value_usd": v["value_usd"]} for y, v in data["by_year"].items()], columns=["year", "value_usd"]
+        [{"year": int(y), "value_usd": v["value_usd"]} for y, v in data["by_year"].items()],
+        columns=["year", "value_usd"],
     )
     if per_year.empty:
         st.caption(t("partners.no_agreements"))
@@ -162,8 +175,15 @@ def _similar(similar: list[dict[str, Any]]) -> None:
             [
                 {
                     t("explorer.col_partner_name"): s["name"],
-                    t("partners.shared_areas"): ", ".join(label("area", a) for a in dict.fromkeys(s["shared"].get("priority_areas", []) + s["shared"].get("agreement_areas", []))),
-                    t("partners.shared_regions"): ", ".join(label("region", r) for r in s["shared"].get("priority_regions", [])),
+                    t("partners.shared_areas"): ", ".join(
+                        label("area", a)
+                        for a in dict.fromkeys(
+                            s["shared"].get("priority_areas", []) + s["shared"].get("agreement_areas", [])
+                        )
+                    ),
+                    t("partners.shared_regions"): ", ".join(
+                        label("region", r) for r in s["shared"].get("priority_regions", [])
+                    ),
                 }
                 for s in similar
             ]

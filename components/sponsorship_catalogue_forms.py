@@ -19,7 +19,16 @@ from db.vocab import LANGUAGES
 
 NEW = "__new__"
 OTHER_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != "en")
-EVENT_FIELDS = ("event_id", "name", "start_date", "end_date", "location", "open_event", "sponsorship_target_usd", "description")
+EVENT_FIELDS = (
+    "event_id",
+    "name",
+    "start_date",
+    "end_date",
+    "location",
+    "open_event",
+    "sponsorship_target_usd",
+    "description",
+)
 PACKAGE_FIELDS = ("code", "kind", "price_usd", "quantity", "active")
 PACKAGE_TEXT_FIELDS = ("name", "description", "benefits")
 RULE_FIELDS = ("kind", "percent", "min_packages", "min_total_usd", "open_events_only", "position", "active")
@@ -117,7 +126,9 @@ def packages_tab() -> None:
         )
         st.dataframe(frame, hide_index=True, width="stretch")
     choices = {NEW: t("sadmin.new_package")} | {p["package_id"]: f"{p['name']} ({p['code']})" for p in packages}
-    picked = st.selectbox(t("sadmin.package"), list(choices), key=f"sa_pk_pick_{event_id}", format_func=choices.__getitem__)
+    picked = st.selectbox(
+        t("sadmin.package"), list(choices), key=f"sa_pk_pick_{event_id}", format_func=choices.__getitem__
+    )
     record = None if picked == NEW else sq.package_record(int(picked))
     prefix = f"sa_pk_{event_id}_{picked}_"
     initial: dict[str, Any] = {"active": True, "kind": ACTIVITY_KINDS[0]}
@@ -145,9 +156,7 @@ def packages_tab() -> None:
                 field_error(prefix, field)
         st.markdown(f"**{t('sadmin.translations')}**")
         _text_inputs(prefix, LANGUAGES, PACKAGE_TEXT_FIELDS, (record or {}).get("texts", {}))
-        st.form_submit_button(
-            t("sadmin.save"), type="primary", on_click=_save_package, args=(prefix, event_id, record)
-        )
+        st.form_submit_button(t("sadmin.save"), type="primary", on_click=_save_package, args=(prefix, event_id, record))
     general_error(prefix, PACKAGE_FIELDS + tuple(f"{f}_{lang}" for f in PACKAGE_TEXT_FIELDS for lang in LANGUAGES))
 
 
@@ -177,7 +186,9 @@ def rules_tab() -> None:
             {
                 t("sadmin.rule_position"): [r["position"] for r in rows],
                 t("sadmin.rule"): [
-                    rule_summary(r["kind"], r["percent_bp"], r["min_packages"], r["min_total_cents"], r["open_events_only"])
+                    rule_summary(
+                        r["kind"], r["percent_bp"], r["min_packages"], r["min_total_cents"], r["open_events_only"]
+                    )
                     for r in rows
                 ],
                 t("sadmin.rule_active"): [t("sponsor.yes") if r["active"] else t("sponsor.no") for r in rows],
@@ -192,7 +203,12 @@ def rules_tab() -> None:
     picked = st.selectbox(t("sadmin.rule"), list(choices), key="sa_ru_pick", format_func=choices.__getitem__)
     record = next((r for r in rows if r["id"] == picked), None)
     prefix = f"sa_ru_{picked}_"
-    initial: dict[str, Any] = {"kind": RULE_KINDS[0], "position": str(len(rows) + 1), "active": True, "open_events_only": False}
+    initial: dict[str, Any] = {
+        "kind": RULE_KINDS[0],
+        "position": str(len(rows) + 1),
+        "active": True,
+        "open_events_only": False,
+    }
     if record:
         initial = {
             "kind": record["kind"], "percent": str(record["percent_bp"] / 100).removesuffix(".0"),
@@ -225,7 +241,9 @@ def _example(rows: list[dict[str, Any]]) -> str:
                           r["position"], r["active"], r["id"]) for r in rows]  # fmt: skip
     gross = 10_000_000
     discounts, total = pricing.apply_rules(gross, 3, sector_member=True, open_event=True, rules=rules)
-    steps = " → ".join([money(gross)] + [f"−{percent(d.percent_bp)} = {money(d.base_cents - d.amount_cents)}" for d in discounts])
+    steps = " → ".join(
+        [money(gross)] + [f"−{percent(d.percent_bp)} = {money(d.base_cents - d.amount_cents)}" for d in discounts]
+    )
     return t("sadmin.rule_example", steps=steps, total=money(total))
 
 
@@ -234,7 +252,9 @@ def _save_rule(prefix: str, record: dict | None) -> None:
     if record is None:
         saved = run_write(prefix, sponsorship_catalogue.save_rule, values)
     else:
-        saved = run_write(prefix, sponsorship_catalogue.save_rule, values, record["id"], st.session_state[f"{prefix}version"])
+        saved = run_write(
+            prefix, sponsorship_catalogue.save_rule, values, record["id"], st.session_state[f"{prefix}version"]
+        )
     if saved:
         forget(prefix)
         st.session_state["sa_ru_pick"] = saved

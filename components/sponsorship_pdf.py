@@ -48,7 +48,10 @@ def _has_cjk(values: Any) -> bool:
     texts = [values] if isinstance(values, str) else list(values)
     for value in texts:
         if isinstance(value, str):
-            if any(0x2E80 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF00 <= ord(ch) <= 0xFFEF for ch in value):
+            if any(
+                0x2E80 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF00 <= ord(ch) <= 0xFFEF
+                for ch in value
+            ):
                 return True
         elif isinstance(value, (list, tuple)) and _has_cjk(value):
             return True
@@ -102,7 +105,9 @@ def quote_pdf(doc: dict[str, Any], lang: str) -> bytes:
     pdf.set_text_shaping(use_shaping_engine=True, direction="rtl" if rtl else "ltr")
     pdf.add_page()
 
-    def text(value: str, size: float = 10, style: str = "", color: tuple[int, int, int] = (0, 0, 0), gap: float = 1) -> None:
+    def text(
+        value: str, size: float = 10, style: str = "", color: tuple[int, int, int] = (0, 0, 0), gap: float = 1
+    ) -> None:
         pdf.set_font(family, style, size)
         pdf.set_text_color(*color)
         pdf.multi_cell(0, size * 0.5, value.translate(_BIDI_MARKS), align=align, new_x="LMARGIN", new_y="NEXT")

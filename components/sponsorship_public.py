@@ -46,9 +46,7 @@ def choose_event(events: list[dict[str, Any]]) -> dict[str, Any]:
         st.session_state[EVENT_KEY] = wanted if wanted in by_id else events[0]["event_id"]
     names = {event_id: e["name"] for event_id, e in by_id.items()}
     captions = [
-        " · ".join(
-            [dates(e), md(e["location"] or "—")] + ([t("sponsor.open_event")] if e["open_event"] else [])
-        )
+        " · ".join([dates(e), md(e["location"] or "—")] + ([t("sponsor.open_event")] if e["open_event"] else []))
         for e in events
     ]
     st.radio(t("sponsor.event"), list(by_id), format_func=names.__getitem__, captions=captions, key=EVENT_KEY)
@@ -79,13 +77,17 @@ def choose_packages(packages: list[dict[str, Any]]) -> list[int]:
             else:
                 st.caption(t("sponsor.left", left=package["available"], quantity=package["quantity"]))
             st.checkbox(t("sponsor.add"), key=key, disabled=sold_out)
-    return [p["package_id"] for p in packages if p["available"] > 0 and st.session_state.get(package_key(p["package_id"]))]
+    return [
+        p["package_id"] for p in packages if p["available"] > 0 and st.session_state.get(package_key(p["package_id"]))
+    ]
 
 
 def sector_member_question() -> bool:
     answers = {False: t("sponsor.no"), True: t("sponsor.yes")}
     st.session_state.setdefault(SECTOR_KEY, False)
-    st.radio(t("sponsor.sector_member_q"), [False, True], format_func=answers.__getitem__, horizontal=True, key=SECTOR_KEY)
+    st.radio(
+        t("sponsor.sector_member_q"), [False, True], format_func=answers.__getitem__, horizontal=True, key=SECTOR_KEY
+    )
     return bool(st.session_state[SECTOR_KEY])
 
 

@@ -28,7 +28,9 @@ def queue() -> int | None:
     """The requests of the chosen status, and the one opened (its id) if any."""
     # Labels as dicts of this run: a closure would read the language later (components/i18n.py labels()).
     statuses = {s: t(f"sadmin.status_{s}") for s in STATUS_CHOICES}
-    status = st.radio(t("sadmin.status"), STATUS_CHOICES, horizontal=True, key="sa_status", format_func=statuses.__getitem__)
+    status = st.radio(
+        t("sadmin.status"), STATUS_CHOICES, horizontal=True, key="sa_status", format_func=statuses.__getitem__
+    )
     rows = sq.requests(None if status == "all" else status)
     if not rows:
         st.info(t("sadmin.no_requests"))
@@ -101,9 +103,7 @@ def show_request(principal: Principal, request_id: int) -> None:
     else:
         lines += [(discount_reason(d), "− " + money(d.amount_cents)) for d in detail["discounts"]]
     lines.append((t("sponsor.total"), money(detail["total_cents"])))
-    st.dataframe(
-        pd.DataFrame(lines, columns=[t("sadmin.item"), t("sadmin.amount")]), hide_index=True, width="stretch"
-    )
+    st.dataframe(pd.DataFrame(lines, columns=[t("sadmin.item"), t("sadmin.amount")]), hide_index=True, width="stretch")
     _pdf(detail)
     if detail["status"] == "pending":
         _decision(principal, detail, candidates)
@@ -146,7 +146,9 @@ def _decision(principal: Principal, detail: dict[str, Any], candidates: list[dic
                       format_func=choices.__getitem__)  # fmt: skip
     if choice == "existing":
         names = queries.partner_names_all()
-        ordered = [c["partner_id"] for c in candidates] + [p for p in names if p not in {c["partner_id"] for c in candidates}]
+        ordered = [c["partner_id"] for c in candidates] + [
+            p for p in names if p not in {c["partner_id"] for c in candidates}
+        ]
         shown = {p: f"{names.get(p, p)} ({p})" for p in ordered}
         st.selectbox(t("sadmin.partner"), ordered, key=f"{prefix}partner", format_func=shown.__getitem__)
     else:
@@ -155,7 +157,9 @@ def _decision(principal: Principal, detail: dict[str, Any], candidates: list[dic
         left, right = st.columns(2)
         left.text_input(t("sadmin.partner_name"), key=f"{prefix}name", max_chars=500)
         types = labels("ptype", list(vocab.PARTNER_TYPES))
-        right.selectbox(t("sadmin.partner_type"), list(types), key=f"{prefix}partner_type", format_func=types.__getitem__)
+        right.selectbox(
+            t("sadmin.partner_type"), list(types), key=f"{prefix}partner_type", format_func=types.__getitem__
+        )
         countries = {"": "—"} | {c: country_name(c) for c in sorted(vocab.country_codes(), key=country_name)}
         left.selectbox(t("sadmin.country"), list(countries), key=f"{prefix}country", format_func=countries.__getitem__)
         sectors = labels("sector", ["", *vocab.SECTORS])

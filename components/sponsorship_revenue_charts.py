@@ -11,7 +11,9 @@ from components.charts import HEIGHT, PALETTE
 CONFIRMED, PENDING, TARGET = PALETTE[2], PALETTE[1], "#444444"
 
 
-def revenue_vs_target(data: pd.DataFrame, category: str, titles: dict[str, str], status_order: list[str]) -> alt.LayerChart:
+def revenue_vs_target(
+    data: pd.DataFrame, category: str, titles: dict[str, str], status_order: list[str]
+) -> alt.LayerChart:
     """Horizontal bars per `category` (event, year), confirmed and pending stacked,
     with the target as a black tick. `data` is long: category, status, usd, target_usd."""
     base = alt.Chart(data, height=alt.Step(26))
@@ -19,8 +21,11 @@ def revenue_vs_target(data: pd.DataFrame, category: str, titles: dict[str, str],
         y=alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelLimit=280)),
         x=alt.X("usd:Q", title=titles["usd"], stack="zero", axis=alt.Axis(format="$~s")),
         color=alt.Color(
-            "status:N", title=titles["status"], sort=status_order,
-            scale=alt.Scale(domain=status_order, range=[CONFIRMED, PENDING]), legend=alt.Legend(orient="bottom"),
+            "status:N",
+            title=titles["status"],
+            sort=status_order,
+            scale=alt.Scale(domain=status_order, range=[CONFIRMED, PENDING]),
+            legend=alt.Legend(orient="bottom"),
         ),  # fmt: skip
         order=alt.Order("status_order:Q"),
         tooltip=[
@@ -42,7 +47,9 @@ def revenue_vs_target(data: pd.DataFrame, category: str, titles: dict[str, str],
     return alt.layer(bars, targets)
 
 
-def money_bars(data: pd.DataFrame, category: str, value: str, titles: dict[str, str], color: str = CONFIRMED) -> alt.Chart:
+def money_bars(
+    data: pd.DataFrame, category: str, value: str, titles: dict[str, str], color: str = CONFIRMED
+) -> alt.Chart:
     """Horizontal bars of USD per category, largest first."""
     return (
         alt.Chart(data, height=alt.Step(24))
@@ -50,8 +57,10 @@ def money_bars(data: pd.DataFrame, category: str, value: str, titles: dict[str, 
         .encode(
             y=alt.Y(f"{category}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
             x=alt.X(f"{value}:Q", title=titles[value], axis=alt.Axis(format="$~s")),
-            tooltip=[alt.Tooltip(f"{category}:N", title=titles[category]),
-                     alt.Tooltip(f"{value}:Q", title=titles[value], format="$,.2f")],  # fmt: skip
+            tooltip=[
+                alt.Tooltip(f"{category}:N", title=titles[category]),
+                alt.Tooltip(f"{value}:Q", title=titles[value], format="$,.2f"),
+            ],  # fmt: skip
         )
     )
 
@@ -69,6 +78,9 @@ def per_year(data: pd.DataFrame, titles: dict[str, str]) -> alt.LayerChart:
     )
     line = base.mark_line(color=TARGET, point=True, strokeDash=[4, 3]).encode(
         y=alt.Y("target_usd:Q"),
-        tooltip=[alt.Tooltip("year:O", title=titles["year"]), alt.Tooltip("target_usd:Q", title=titles["target_usd"], format="$,.2f")],
+        tooltip=[
+            alt.Tooltip("year:O", title=titles["year"]),
+            alt.Tooltip("target_usd:Q", title=titles["target_usd"], format="$,.2f"),
+        ],
     )
     return alt.layer(bars, line)

@@ -101,9 +101,13 @@ def by_event(rows: list[dict[str, Any]]) -> None:
 def by_activity(activities: list[dict[str, Any]], packages: list[dict[str, Any]]) -> None:
     titles = _titles()
     st.subheader(t("revenue.chart_by_activity"))
-    rows = [dict(r, label=t(f"sponsorship.kind_{r['kind']}")) for r in activities if r["confirmed_usd"] or r["pending_usd"]]
+    rows = [
+        dict(r, label=t(f"sponsorship.kind_{r['kind']}")) for r in activities if r["confirmed_usd"] or r["pending_usd"]
+    ]
     frame = pd.DataFrame(rows, columns=["label", "confirmed_usd", "pending_usd", "sponsorships"])
-    st.altair_chart(charts.money_bars(frame.assign(kind=frame["label"]), "kind", "confirmed_usd", titles), width="stretch")
+    st.altair_chart(
+        charts.money_bars(frame.assign(kind=frame["label"]), "kind", "confirmed_usd", titles), width="stretch"
+    )
     table = _table(rows, {titles["kind"]: "label", titles["confirmed_usd"]: "confirmed_usd",
                           titles["pending_usd"]: "pending_usd", titles["sponsorships"]: "sponsorships"})  # fmt: skip
     data_behind(table, "sponsorship-revenue-by-activity", "rev_activity")
@@ -138,7 +142,9 @@ def sponsors_by(figures: dict[str, dict[str, Any]], vocabulary: str, heading: st
     rows = [{"label": label(vocabulary, code) if code else "—", **v} for code, v in figures.items()]
     frame = pd.DataFrame(rows, columns=["label", "sponsors", "confirmed_usd"])
     if rows:
-        st.altair_chart(charts.money_bars(frame.assign(kind=frame["label"]), "kind", "confirmed_usd", titles), width="stretch")
+        st.altair_chart(
+            charts.money_bars(frame.assign(kind=frame["label"]), "kind", "confirmed_usd", titles), width="stretch"
+        )
     data_behind(_table(rows, {heading: "label", titles["sponsors"]: "sponsors", titles["confirmed_usd"]: "confirmed_usd"}),
                 f"sponsors-by-{key}", f"rev_{key}")  # fmt: skip
 
@@ -186,7 +192,9 @@ ALLOCATION_TEXT_FIELDS = ("target", "amount_usd", "allocated_on", "sponsorship_i
 def allocation_form(events: list[dict[str, Any]]) -> None:
     prefix = "rev_alloc_"
     flash(prefix)
-    with_revenue = {e["event_id"]: f"{e['name']} · {fmt_money(e['unallocated_usd'])}" for e in events if e["confirmed_usd"]}
+    with_revenue = {
+        e["event_id"]: f"{e['name']} · {fmt_money(e['unallocated_usd'])}" for e in events if e["confirmed_usd"]
+    }
     if not with_revenue:
         st.info(t("revenue.nothing_to_allocate"))
         return
@@ -194,7 +202,9 @@ def allocation_form(events: list[dict[str, Any]]) -> None:
     seed(f"{prefix}allocated_on", settings.today())
     with st.form(f"{prefix}form"):
         left, right = st.columns(2)
-        left.selectbox(t("revenue.event"), list(with_revenue), key=f"{prefix}event_id", format_func=with_revenue.__getitem__)
+        left.selectbox(
+            t("revenue.event"), list(with_revenue), key=f"{prefix}event_id", format_func=with_revenue.__getitem__
+        )
         right.selectbox(t("revenue.purpose"), list(purposes), key=f"{prefix}purpose", format_func=purposes.__getitem__)
         for index, field in enumerate(ALLOCATION_TEXT_FIELDS):
             with left if index % 2 == 0 else right:

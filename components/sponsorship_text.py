@@ -73,7 +73,9 @@ def discount_reason(discount: Discount, lang: str | None = None) -> str:
     return text
 
 
-def rule_summary(kind: str, percent_bp: int, min_packages: int | None, min_total_cents: int | None, open_only: bool) -> str:
+def rule_summary(
+    kind: str, percent_bp: int, min_packages: int | None, min_total_cents: int | None, open_only: bool
+) -> str:
     """A rule as one sentence in the current language (the staff's rule list)."""
     discount = Discount(0, kind, percent_bp, 0, 0, {
         "units": min_packages or 0, "min_packages": min_packages, "min_total_cents": min_total_cents,

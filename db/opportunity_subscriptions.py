@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
 
 from db import audit, ratelimit, vocab
+from db.ratelimit import RateLimited
 from db.access import AccessDenied
 from db.cells import CellError, parse_area, parse_region
 from db.errors import ValidationFailed, refuse
@@ -56,9 +57,6 @@ PUBLIC_ACTOR = "public"
 MAX_EMAIL = 254
 GLOBAL = "GLB"
 
-
-class RateLimited(Exception):
-    """Too many submissions from this e-mail or client address: nothing was written."""
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,10 @@ MIN_SECRET_BYTES = 32
 UNKNOWN_CLIENT = "-unknown-client-"  # the client address when the server cannot tell it
 
 
+class RateLimited(Exception):
+    """Too many submissions from this e-mail or client address lately; nothing was written."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """At most `per_email` submissions from one e-mail address per `email_window`,

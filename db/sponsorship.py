@@ -22,6 +22,7 @@ from sqlalchemy import Connection, and_, case, func, insert, select
 from sqlalchemy.sql import Select
 
 from db import audit, pricing, ratelimit
+from db.ratelimit import RateLimited
 from db.errors import ValidationFailed
 from db.models import Event, Partner, Sponsorship
 from db.models_sponsorship import (
@@ -72,9 +73,6 @@ class RequestInvalid(ValidationFailed):
         super().__init__({field: MESSAGES.get(code, code) for field, code in codes.items()})
         self.codes = dict(codes)
 
-
-class RateLimited(Exception):
-    """Too many requests from this e-mail or client address lately; nothing was written."""
 
 
 # ---------------------------------------------------------------- what is on offer

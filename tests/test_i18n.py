@@ -25,6 +25,8 @@ the module's own table.
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 import re
 import string
@@ -172,11 +174,22 @@ DYNAMIC_FAMILIES: dict[str, Callable[[], Iterable[str]]] = {
     "matching.criterion_{}": lambda: (f"matching.criterion_{k}" for k in matching.WEIGHTS),
 }
 
+def _component(name: str):
+    return importlib.import_module(f"components.{name}")
+
+
 # Tables of literal keys the code passes to t() through a variable, which the scan of
 # `t("...")` calls cannot see: name -> the keys.
 KEY_TABLES: dict[str, Callable[[], Iterable[str]]] = {
     # components/agreement_extras.py _write(): run_write(..., stale=STALE_KEY)
     "agreement_extras.STALE_KEY": lambda: [agreement_extras.STALE_KEY],
+    # components/forms.py run_write(): the default message of each kind of refusal
+    "forms.run_write defaults": lambda: [
+        p.default for p in inspect.signature(_component("forms").run_write).parameters.values() if isinstance(p.default, str)
+    ],
+    # the pages' own wording of refusals, passed to run_write
+    "sponsorship_forms.MESSAGES": lambda: _component("sponsorship_forms").MESSAGES.values(),
+    "opportunity_ui.MESSAGES": lambda: _component("opportunity_ui").MESSAGES.values(),
     # components/agreement_extras.py _errors(): t(_FIELD_LABELS[field]), the money form's field labels
     "agreement_extras._FIELD_LABELS": lambda: agreement_extras._FIELD_LABELS.values(),
     # components/partner_forms.py engagement_form(): t(_ENGAGEMENT_LABELS[field]), the engagement form's labels

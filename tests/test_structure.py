@@ -48,3 +48,13 @@ def test_every_cli_command_is_documented_in_the_readme():
     commands = next(a for a in parser._actions if a.dest == "command").choices
     for name in commands:
         assert f"python -m db {name}" in readme or f"`{name}" in readme, name
+
+
+def test_no_html_rendering_of_anything_but_constants():
+    """No `unsafe_allow_html`; `st.html` only ever gets a module-level constant (SECURITY.md)."""
+    for path in [ROOT / "app.py", *(ROOT / "components").rglob("*.py"), *(ROOT / "views").rglob("*.py")]:
+        source = path.read_text("utf-8")
+        assert "unsafe_allow_html" not in source, path
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "html":
+                assert len(node.args) == 1 and isinstance(node.args[0], ast.Name) and node.args[0].id.isupper(), path
