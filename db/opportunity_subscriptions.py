@@ -23,7 +23,6 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
 
 from db import audit, ratelimit, vocab
-from db.ratelimit import RateLimited
 from db.access import AccessDenied
 from db.cells import CellError, parse_area, parse_region
 from db.errors import ValidationFailed, refuse
@@ -48,6 +47,7 @@ from db.opportunity_tokens import (
     public_url,
 )
 from db.opportunity_vocab import CHANNEL_SUBSCRIBE
+from db.ratelimit import RateLimited
 
 S, SA, SR = Subscriber.__table__, SubscriberArea.__table__, SubscriberRegion.__table__
 DQ, OB = DigestQueue.__table__, Outbox.__table__

@@ -22,7 +22,6 @@ from sqlalchemy import Connection, and_, case, func, insert, select
 from sqlalchemy.sql import Select
 
 from db import audit, pricing, ratelimit
-from db.ratelimit import RateLimited
 from db.errors import ValidationFailed
 from db.models import Event, Partner, Sponsorship
 from db.models_sponsorship import (
@@ -33,6 +32,7 @@ from db.models_sponsorship import (
     SponsorshipPackage,
     SponsorshipRequest,
 )
+from db.ratelimit import RateLimited
 from db.vocab import LANGUAGES
 
 E, ET, S, P = Event.__table__, EventText.__table__, Sponsorship.__table__, Partner.__table__
