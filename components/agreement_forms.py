@@ -73,12 +73,16 @@ def _field(
 ) -> None:
     """One widget (its value seeded from `initial` the first time) and its error below it."""
     key = f"{prefix}{field}"
-    if key not in st.session_state:
-        empty: Any = None if field.endswith("_date") else [] if field in LIST_FIELDS else ""
-        st.session_state[key] = initial.get(field, empty) if initial.get(field) is not None else empty
+    empty: Any = None if field.endswith("_date") else [] if field in LIST_FIELDS else ""
+    value = initial[field] if initial.get(field) is not None else empty
     label = t(f"forms.{field}")
+    # The stored value goes in as the widget's default, never through
+    # session_state: a rerun that interrupts the first run would otherwise send
+    # back the browser's still-empty widget and the form would save it.
     if field in ("signed_date", "end_date"):
-        st.date_input(label, key=key, min_value=date(1950, 1, 1), max_value=date(2100, 12, 31), format="YYYY-MM-DD")
+        st.date_input(
+            label, value=value, key=key, min_value=date(1950, 1, 1), max_value=date(2100, 12, 31), format="YYYY-MM-DD"
+        )
     elif field in ("regions", "areas", "countries"):
         codes = {"regions": vocab.REGIONS, "areas": vocab.AREAS, "countries": sorted(vocab.country_codes())}[field]
         names = (
@@ -86,16 +90,21 @@ def _field(
             if field == "countries"
             else labels(field[:-1] if field != "areas" else "area", codes)
         )
-        st.multiselect(label, codes, key=key, format_func=names.__getitem__, placeholder=t("explorer.any"))
+        st.multiselect(
+            label, codes, default=[c for c in value if c in names], key=key,
+            format_func=names.__getitem__, placeholder=t("explorer.any"),
+        )
     elif field in ("agreement_type", "status", "currency", "partner_id"):
         shown = _choices(field, partner_names)
         options = list(shown)
-        st.selectbox(label, options, key=key, format_func=shown.__getitem__)
+        index = options.index(value) if value in shown else 0
+        st.selectbox(label, options, index=index, key=key, format_func=shown.__getitem__)
     elif field == "notes":
-        st.text_area(label, key=key, max_chars=10_000)
+        st.text_area(label, value=value, key=key, max_chars=10_000)
     else:
         st.text_input(
-            label, key=key, max_chars=500, help=t(f"forms.{field}_help") if field in ("value_usd", "amount") else None
+            label, value=value, key=key, max_chars=500,
+            help=t(f"forms.{field}_help") if field in ("value_usd", "amount") else None,
         )
     message = st.session_state.get(f"{prefix}errors", {}).get(field)
     if message:
@@ -163,6 +172,8 @@ def edit_form(principal: Principal, detail: dict[str, Any]) -> None:
             _forget(prefix)
 
     _form(prefix, fields, principal, initial, t("forms.save"), submit, ())
+    if st.session_state.get(f"{prefix}done"):
+        st.success(t("forms.saved"), icon=":material/check:")
     stale = st.session_state.get(f"{prefix}errors", {}).get("-") == t("forms.stale")
     if stale and st.button(t("forms.reload"), key=f"{prefix}reload"):
         _forget(prefix)
