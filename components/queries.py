@@ -107,11 +107,8 @@ def explorer_page(
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)
 def _explorer_facets(url: str, filters: dict, today: date) -> dict[str, dict[str, int]]:
-    f = explorer.AgreementFilter(**filters)
     with _engine(url).connect() as conn:
-        counts = {facet: explorer.facet_counts(conn, f, facet, today) for facet in explorer.FACETS}
-        counts["partners"] = {p["partner_id"]: p["count"] for p in explorer.partner_options(conn, f, today)}
-        return counts
+        return explorer.facets(conn, explorer.AgreementFilter(**filters), today)
 
 
 def explorer_facets(f: explorer.AgreementFilter) -> dict[str, dict[str, int]]:

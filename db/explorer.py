@@ -1,10 +1,17 @@
 """The agreement explorer: filtered, sorted, paginated queries and facet counts.
 
-Every filter is one WHERE clause over `agreement a JOIN partner p`; a facet's
-counts use every clause but its own, so each option shows how many agreements
-it would give under the other filters. Multi-valued facets (regions, areas,
-countries) count an agreement once under each of its values. Everything is
+Every filter is one WHERE clause over `agreement` (joined to `partner` only
+when a clause or the result needs a partner column); a facet's counts use
+every clause but its own, so each option shows how many agreements it would
+give under the other filters. Multi-valued facets (regions, areas, countries)
+count an agreement once under each of its values: the link tables' keys are
+(agreement, value), so a plain count(*) over the join is exact. Everything is
 aggregated and paginated in SQL.
+
+`facets` computes every facet in few statements: facets whose own filter is
+not set share the same WHERE, so the one-value facets of the agreement (type,
+derived status, new/amendment) come from one GROUP BY, and those of the
+partner (type, sector) plus the partner options from one per-partner count.
 """
 
 from __future__ import annotations
@@ -13,10 +20,11 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, distinct, func, literal, or_, select
+from sqlalchemy import BigInteger, Connection, and_, case, func, literal, select, union_all
 from sqlalchemy.sql import ColumnElement, Select
 
 from db.cells import cents_to_usd
+from db.explorer_text import text_clause
 from db.kpis import binary_order
 from db.models import Agreement, AgreementArea, AgreementCountry, AgreementRegion, Partner
 
@@ -65,10 +73,6 @@ def derived_status(today: date) -> ColumnElement[str]:
     )
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _link_clause(link, column: str, owner: str, values: tuple[str, ...]) -> ColumnElement[bool]:
     inner = select(link.c.agreement_id).where(link.c.agreement_id == A.c[owner], link.c[column].in_(values))
     return inner.correlate(A).exists()
@@ -78,7 +82,7 @@ def _partner_clause(column: str, values: tuple[str, ...]) -> ColumnElement[bool]
     return P.c[column].in_(values)
 
 
-def where_clause(f: AgreementFilter, today: date) -> ColumnElement[bool]:
+def where_clause(f: AgreementFilter, today: date, dialect: str = "sqlite") -> ColumnElement[bool]:
     """All of the filter's conditions, AND-ed (true when the filter is empty)."""
     clauses: list[ColumnElement[bool]] = []
     if f.year_from is not None:
@@ -110,20 +114,49 @@ def where_clause(f: AgreementFilter, today: date) -> ColumnElement[bool]:
     if f.value_max_cents is not None:
         clauses.append(value <= f.value_max_cents)
     if f.text.strip():
-        pattern = f"%{_escape_like(f.text.strip())}%"
-        clauses.append(
-            or_(
-                A.c.title.ilike(pattern, escape="\\"),
-                P.c.name.ilike(pattern, escape="\\"),
-                A.c.notes.ilike(pattern, escape="\\"),
-                A.c.id.ilike(pattern, escape="\\"),
-            )
-        )
+        clauses.append(text_clause(dialect, f.text.strip(), A, P))
     return and_(literal(True), *clauses)
 
 
-def _base() -> Select:
-    return select().select_from(A.join(P, P.c.id == A.c.partner_id))
+PARTNER_FIELDS = ("partner_types", "sectors")
+AGREEMENT_FACETS = ("types", "statuses", "kinds")
+LINK_FACETS = {
+    "regions": (R, "region", "regions_from_id"),
+    "areas": (AR, "area", "areas_from_id"),
+    # Countries follow the regions: an amendment without its own takes its parent's.
+    "countries": (C, "country", "regions_from_id"),
+}
+
+
+def _needs_partner(f: AgreementFilter) -> bool:
+    return any(getattr(f, field) for field in PARTNER_FIELDS)
+
+
+def _base(f: AgreementFilter | None = None, partner: bool = False) -> Select:
+    """FROM agreement, joined to partner only when asked or when `f` filters on it."""
+    if partner or (f is not None and _needs_partner(f)):
+        return select().select_from(A.join(P, P.c.id == A.c.partner_id))
+    return select().select_from(A)
+
+
+def normalized(conn: Connection, f: AgreementFilter) -> AgreementFilter:
+    """`f` without the period bounds that every agreement meets (the page's
+    period slider spans the whole store by default): the same rows, but the
+    planner may then pick the index that suits the rest of the query."""
+    if f.year_from is None and f.year_to is None:
+        return f
+    first, last = conn.execute(select(func.min(A.c.signed_year), func.max(A.c.signed_year))).one()
+    if first is None:
+        return f
+    if f.year_from is not None and f.year_from <= first:
+        f = replace(f, year_from=None)
+    if f.year_to is not None and f.year_to >= last:
+        f = replace(f, year_to=None)
+    return f
+
+
+def _where(conn: Connection, f: AgreementFilter, today: date) -> ColumnElement[bool]:
+    return where_clause(f, today, conn.dialect.name)
 
 
 def _sort_columns(conn: Connection, sort: str) -> list[ColumnElement]:
@@ -148,11 +181,12 @@ def search(
     page_size: int = PAGE_SIZE,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of matching agreements (value in USD) and the total number of matches."""
-    where = where_clause(f, today)
-    total = conn.scalar(_base().add_columns(func.count()).where(where)) or 0
+    f = normalized(conn, f)
+    where = _where(conn, f, today)
+    total = conn.scalar(_base(f).add_columns(func.count()).where(where)) or 0
     status = derived_status(today).label("status")
     query = (
-        _base()
+        _base(f, partner=True)
         .add_columns(
             A.c.id,
             A.c.signed_date,
@@ -200,37 +234,135 @@ def facet_counts(
 ) -> dict[str, int]:
     """Value -> number of matching agreements under every other filter (or, with
     `own_filter`, under the whole filter, as charts of the selection need), largest first."""
-    where = where_clause(f if own_filter else f.without(facet), today)
-    count = func.count(distinct(A.c.id)).label("n")
-    if facet in ("regions", "areas", "countries"):
-        link, column, owner = {
-            "regions": (R, "region", "regions_from_id"),
-            "areas": (AR, "area", "areas_from_id"),
-            "countries": (C, "country", "regions_from_id"),
-        }[facet]
+    where_f = normalized(conn, f if own_filter else f.without(facet))
+    where = _where(conn, where_f, today)
+    count = func.count().label("n")
+    if facet in LINK_FACETS:
+        link, column, owner = LINK_FACETS[facet]
         key = link.c[column]
-        query = _base().join(link, link.c.agreement_id == A.c[owner]).add_columns(key, count)
+        query = _base(where_f).join(link, link.c.agreement_id == A.c[owner]).add_columns(key, count)
     else:
         key = {
             "types": A.c.agreement_type,
             "partner_types": P.c.partner_type,
             "sectors": P.c.sector,
             "statuses": derived_status(today),
-            "kinds": case((A.c.parent_id.is_(None), "new"), else_="amendment"),
+            "kinds": _kind(),
         }[facet]
-        query = _base().add_columns(key.label("k"), count)
+        query = _base(where_f, partner=facet in PARTNER_FIELDS).add_columns(key.label("k"), count)
     query = query.where(where).group_by(key).order_by(count.desc(), key)
     if limit:
         query = query.limit(limit)
     return {value: int(n) for value, n in conn.execute(query) if value is not None}
 
 
+def _kind() -> ColumnElement[str]:
+    return case((A.c.parent_id.is_(None), "new"), else_="amendment")
+
+
+def _largest_first(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(((k, n) for k, n in counts.items() if k is not None and n), key=lambda kv: (-kv[1], kv[0])))
+
+
+def facets(conn: Connection, f: AgreementFilter, today: date, partner_limit: int = 200) -> dict[str, dict[str, int]]:
+    """Every facet of FACETS (value -> count under the other filters, largest
+    first, as `facet_counts` gives them) plus "partners" (the `partner_options`
+    ids -> counts), in as few statements as the filter allows."""
+    f = normalized(conn, f)
+    # Facets whose own filter is not set all count under `f` itself.
+    by_filter: dict[AgreementFilter, list[str]] = {}
+    for facet in (*FACETS, "partners"):
+        by_filter.setdefault(f.without(facet), []).append(facet)
+    found: dict[str, dict[str, int]] = {}
+    for where_f, names in by_filter.items():
+        wanted = [n for n in names if n in AGREEMENT_FACETS]
+        if wanted:
+            found |= {n: c for n, c in _agreement_facets(conn, where_f, today).items() if n in wanted}
+        wanted = [n for n in names if n in (*PARTNER_FIELDS, "partners")]
+        if wanted:
+            found |= {n: c for n, c in _partner_facets(conn, where_f, today, partner_limit).items() if n in wanted}
+        for name in names:
+            if name in LINK_FACETS:
+                found[name] = facet_counts(conn, where_f, name, today)
+    return {name: found[name] for name in (*FACETS, "partners")}
+
+
+def _agreement_facets(conn: Connection, f: AgreementFilter, today: date) -> dict[str, dict[str, int]]:
+    """Types, derived statuses and kinds from one GROUP BY (year, type, status),
+    which follows ix_agreement_explorer_cover's order: no sort, a few hundred groups."""
+    expired = case((and_(A.c.status.is_(None), A.c.end_date < today), 1), else_=0)
+    new = case((A.c.parent_id.is_(None), 1), else_=0)
+    query = (
+        _base(f)
+        .add_columns(A.c.agreement_type, A.c.status, func.count(), func.sum(expired), func.sum(new))
+        .where(_where(conn, f, today))
+        .group_by(A.c.signed_year, A.c.agreement_type, A.c.status)
+    )
+    types: dict[str, int] = {}
+    statuses: dict[str, int] = {}
+    kinds = {"new": 0, "amendment": 0}
+    for agreement_type, status, n, n_expired, n_new in conn.execute(query):
+        n, n_expired, n_new = int(n), int(n_expired or 0), int(n_new or 0)
+        types[agreement_type] = types.get(agreement_type, 0) + n
+        if status is not None:
+            statuses[status] = statuses.get(status, 0) + n
+        else:
+            statuses["completed"] = statuses.get("completed", 0) + n_expired
+            statuses["active"] = statuses.get("active", 0) + n - n_expired
+        kinds["new"] += n_new
+        kinds["amendment"] += n - n_new
+    return {"types": _largest_first(types), "statuses": _largest_first(statuses), "kinds": _largest_first(kinds)}
+
+
+def _partner_facets(conn: Connection, f: AgreementFilter, today: date, limit: int) -> dict[str, dict[str, int]]:
+    """Partner types, sectors and the `limit` partners with most agreements, from
+    one count per partner (a CTE read three times): the partner table is joined
+    once per partner, not once per agreement."""
+    per_partner = (
+        _base(f)
+        .add_columns(A.c.partner_id.label("partner_id"), func.count().label("n"))
+        .where(_where(conn, f, today))
+        .group_by(A.c.partner_id)
+        .cte("per_partner")
+    )
+    joined = per_partner.join(P, P.c.id == per_partner.c.partner_id)
+    total = func.sum(per_partner.c.n)
+
+    def by(facet: str, column) -> Select:
+        return select(literal(facet), column, literal(0, BigInteger), total).select_from(joined).group_by(column)
+
+    # The rank keeps the store's order of names for ties (its collation).
+    rank = func.row_number().over(order_by=(per_partner.c.n.desc(), P.c.name))
+    top = (
+        select(literal("partners"), per_partner.c.partner_id, rank, per_partner.c.n)
+        .select_from(joined)
+        .order_by(per_partner.c.n.desc(), P.c.name)
+        .limit(limit)
+        .subquery()
+    )
+    query = union_all(by("partner_types", P.c.partner_type), by("sectors", P.c.sector), select(top))
+    found: dict[str, dict[str, int]] = {"partner_types": {}, "sectors": {}, "partners": {}}
+    ranked: list[tuple[int, str, int]] = []
+    for facet, key, position, n in conn.execute(query):
+        if facet == "partners":
+            ranked.append((int(position), key, int(n)))
+        elif key is not None:
+            found[facet][key] = int(n)
+    found["partners"] = {key: n for _position, key, n in sorted(ranked)}
+    return {
+        "partner_types": _largest_first(found["partner_types"]),
+        "sectors": _largest_first(found["sectors"]),
+        "partners": found["partners"],
+    }
+
+
 def per_year_by_type(conn: Connection, f: AgreementFilter, today: date) -> list[dict[str, Any]]:
     """[{year, type, count}] of matching agreements (new and amendments)."""
+    f = normalized(conn, f)
     query = (
-        _base()
+        _base(f)
         .add_columns(A.c.signed_year, A.c.agreement_type, func.count())
-        .where(where_clause(f, today))
+        .where(_where(conn, f, today))
         .group_by(A.c.signed_year, A.c.agreement_type)
         .order_by(A.c.signed_year, A.c.agreement_type)
     )
@@ -238,15 +370,20 @@ def per_year_by_type(conn: Connection, f: AgreementFilter, today: date) -> list[
 
 
 def partner_options(conn: Connection, f: AgreementFilter, today: date, limit: int = 200) -> list[dict[str, Any]]:
-    """Partners with matching agreements under the other filters: [{partner_id, name, count}]."""
-    where = where_clause(f.without("partners"), today)
-    count = func.count().label("n")
+    """Partners with matching agreements under the other filters: [{partner_id, name, count}],
+    most agreements first, ties by name."""
+    where_f = normalized(conn, f.without("partners"))
+    per_partner = (
+        _base(where_f)
+        .add_columns(A.c.partner_id.label("partner_id"), func.count().label("n"))
+        .where(_where(conn, where_f, today))
+        .group_by(A.c.partner_id)
+        .subquery()
+    )
     query = (
-        _base()
-        .add_columns(A.c.partner_id, P.c.name, count)
-        .where(where)
-        .group_by(A.c.partner_id, P.c.name)
-        .order_by(count.desc(), P.c.name)
+        select(per_partner.c.partner_id, P.c.name, per_partner.c.n)
+        .join_from(per_partner, P, P.c.id == per_partner.c.partner_id)
+        .order_by(per_partner.c.n.desc(), P.c.name)
         .limit(limit)
     )
     return [{"partner_id": pid, "name": name, "count": int(n)} for pid, name, n in conn.execute(query)]

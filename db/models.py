@@ -76,6 +76,20 @@ class Agreement(Base):
             sqlite_where=text("parent_id IS NOT NULL"),
             postgresql_where=text("parent_id IS NOT NULL"),
         ),
+        # Migration 0005 (the explorer, db/explorer.py): the columns of the
+        # one-value facets and the per-year chart, led by the period (the
+        # default sort's index is below the class).
+        Index(
+            "ix_agreement_explorer_cover",
+            "signed_year",
+            "agreement_type",
+            "status",
+            "end_date",
+            "parent_id",
+            "regions_from_id",
+            "areas_from_id",
+            "partner_id",
+        ),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -309,7 +323,9 @@ class AuditLog(Base):
 
 
 Index("ix_audit_log_entity", AuditLog.entity, AuditLog.entity_id)
+# Migration 0005: the explorer's default sort, newest first.
+Index("ix_agreement_signed_date_id", Agreement.signed_date.desc(), Agreement.id)
 
 
 # Feature tables live in their own modules; importing them registers them on Base.
-from db import models_opportunities, models_sponsorship  # noqa: E402, F401
+from db import models_opportunities, models_sponsorship, models_summary  # noqa: E402, F401

@@ -6,6 +6,7 @@ from __future__ import annotations
 from alembic import context
 
 from db.engine import make_engine
+from db.explorer_text import outside_metadata
 from db.models import Base
 from db.settings import database_url
 
@@ -30,6 +31,8 @@ def _run(connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        # The explorer's FTS5 tables and trigram indexes are not in the models.
+        include_name=lambda name, type_, _parents: not outside_metadata(name, type_),
     )
     with context.begin_transaction():
         context.run_migrations()
