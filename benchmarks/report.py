@@ -18,6 +18,8 @@ from typing import Any
 
 from benchmarks.report_explorer import DEFAULT_RESULTS as EXPLORER_RESULTS
 from benchmarks.report_explorer import explorer_section
+from benchmarks.report_load import DEFAULT_RESULTS as LOAD_RESULTS
+from benchmarks.report_load import load_section
 from benchmarks.report_matching import DEFAULT_RESULTS as MATCHING_RESULTS
 from benchmarks.report_matching import matching_section
 
@@ -111,6 +113,7 @@ def render(
     results_path: str = "benchmarks/results/kpis.json",
     explorer: dict[str, Any] | None = None,
     matching: dict[str, Any] | None = None,
+    load_results: dict[str, Any] | None = None,
 ) -> str:
     """The whole PERFORMANCE.md for one results document."""
     sections = [HEADER, machine_section(document), verdict_section(document)]
@@ -125,6 +128,8 @@ def render(
         sections.append(explorer_section(explorer))
     if matching:
         sections.append(matching_section(matching))
+    if load_results:
+        sections.append(load_section(load_results))
     sections += [METHOD, reproduce_section(document, results_path)]
     return "\n\n".join(sections) + "\n"
 
@@ -377,7 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     explorer = load(EXPLORER_RESULTS) if EXPLORER_RESULTS.exists() else None
     matching = load(MATCHING_RESULTS) if MATCHING_RESULTS.exists() else None
-    text = render(load(args.results), _display_path(args.results), explorer, matching)
+    load_results = load(LOAD_RESULTS) if LOAD_RESULTS.exists() else None
+    text = render(load(args.results), _display_path(args.results), explorer, matching, load_results)
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         if current != text:
