@@ -130,24 +130,25 @@ async def walk(client: StreamlitClient, user: LoadUser, round_: int, agreement_i
     """The main pages in the order a user goes through them: yields (page, View)."""
     view = await client.request(page="")  # the default page: the KPI overview
     yield "overview", view
-    explorer = await client.request(page="agreements")
+    chosen = agreement_ids[(user.index * 7 + round_) % len(agreement_ids)]
+    opened = await client.request(page="agreements", query=f"id={chosen}")
+    yield "agreement", opened
+    # Back to the list with the page's own button (the open agreement is kept otherwise).
+    explorer = await client.request(page="agreements", query=None, widgets={"ag_back": True}, rendered=opened)
     yield "agreements", explorer
     area_label = explorer.widget("ex_areas").proto.options[vocab.AREAS.index(user.area)]
     filters = {"ex_areas": [area_label], "ex_vmin": user.value_min}
-    view = await client.request(page="agreements", widgets=filters, rendered=explorer)
+    view = await client.request(page="agreements", query=None, widgets=filters, rendered=explorer)
     yield "agreements_filtered", view
-    view = await client.request(page="agreements", widgets={"ex_q": user.marker}, rendered=view)
+    view = await client.request(page="agreements", query=None, widgets={"ex_q": user.marker}, rendered=view)
     yield "agreements_search", view
-    chosen = agreement_ids[(user.index * 7 + round_) % len(agreement_ids)]
-    view = await client.request(page="agreements", query=f"id={chosen}")
-    yield "agreement", view
     view = await client.request(page="partners")
     yield "partners", view
     form = await client.request(page="matching")
     yield "matching", form
     submit = next(b for b in form.buttons if b.proto.is_form_submitter and b.proto.form_id == "mt_form")
     need = {"mt_areas": [form.widget("mt_areas").proto.options[vocab.AREAS.index(user.area)]], submit.id: True}
-    view = await client.request(page="matching", widgets=need, rendered=form)
+    view = await client.request(page="matching", query=None, widgets=need, rendered=form)
     yield "matching_search", view
     if user.role in REVENUE_ROLES:
         view = await client.request(page="revenue")
@@ -237,6 +238,13 @@ def _query(view: View) -> dict[str, str]:
 
 
 def _page_expectations(user: LoadUser, page: str, view: View, query: dict[str, str]) -> list[str]:
+    try:
+        return _widget_expectations(user, page, view, query)
+    except KeyError as missing:
+        return [f"no widget {missing} on the page"]
+
+
+def _widget_expectations(user: LoadUser, page: str, view: View, query: dict[str, str]) -> list[str]:
     problems = []
     region_label = text(user.language, f"region.{user.region}") if user.region else None
     if page == "overview":

@@ -101,6 +101,7 @@ class StreamlitClient:
         self.timeout_s = timeout_s
         self._socket: Any = None
         self._values: dict[str, WidgetState] = {}  # widget id -> the value this user gave it
+        self.address = ""  # the query string in the browser's address bar
 
     async def __aenter__(self) -> StreamlitClient:
         self._socket = await websockets.connect(
@@ -112,9 +113,10 @@ class StreamlitClient:
         await self._socket.close()
 
     async def request(
-        self, page: str = "", query: str = "", widgets: dict[str, Any] | None = None, rendered: View | None = None
+        self, page: str = "", query: str | None = "", widgets: dict[str, Any] | None = None, rendered: View | None = None
     ) -> View:
-        """Ask for a run of `page` (a url path, "" for the default page) with `query`,
+        """Ask for a run of `page` (a url path, "" for the default page) with `query`
+        (None: the address as the last run left it, as a click on the same page sends),
         setting `widgets` (user key of a widget in `rendered`, or a widget id -> value;
         True clicks a button), and resending the values set earlier, as the browser
         does; returns the View once the run has finished."""
@@ -122,7 +124,7 @@ class StreamlitClient:
             target = rendered.widgets.get(key) if rendered else None
             widget_id = target.id if target else key
             self._values[widget_id] = _widget_state(widget_id, value)
-        state = ClientState(query_string=query, page_name=page)
+        state = ClientState(query_string=self.address if query is None else query, page_name=page)
         state.widget_states.widgets.extend(self._values.values())
         # Like the browser: a value stays set while its widget is on the page;
         # a button's trigger is sent once.
@@ -139,9 +141,17 @@ class StreamlitClient:
                 kind = msg.WhichOneof("type")
                 if kind == "script_finished":
                     if msg.script_finished == _RERUN:
+                        # The next run redraws the page: keep only what outlives a run.
+                        view = View(
+                            query_string=view.query_string,
+                            nav_titles=view.nav_titles,
+                            page_not_found=view.page_not_found,
+                            bytes_received=view.bytes_received,
+                        )
                         continue
                     view.finished = _FINISHED_NAMES[msg.script_finished]
                     view.elapsed_s = time.perf_counter() - start
+                    self.address = state.query_string if view.query_string is None else view.query_string
                     rendered_ids = {widget.id for widget in view.widgets.values()}
                     self._values = {i: v for i, v in self._values.items() if i in rendered_ids}
                     return view
