@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
-from db import vocab
+from db import kpi_summary, vocab
 from db.engine import make_engine
 from db.models import Base
 from db.schema import head_revision, upgrade_to_head
@@ -285,6 +285,10 @@ def fill_store(engine: Engine, shape: StoreShape) -> dict[str, int]:
             conn.execute(insert(T["agreement_area"]), areas)
     _insert_in_batches(engine, "event", event_rows(shape))
     _insert_in_batches(engine, "sponsorship", sponsorship_rows(shape))
+    # The rows went in past db/kinds.py: the KPI summaries are built from them,
+    # as `python -m db init` and a bulk import would.
+    with engine.begin() as conn:
+        kpi_summary.rebuild(conn)
     return row_counts(engine)
 
 

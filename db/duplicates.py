@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
-from db import audit, kinds
+from db import audit, kinds, kpi_summary
 from db.access import Principal
 from db.errors import NotFound, ValidationFailed, refuse
 from db.kinds import PARTNERS
@@ -97,11 +97,13 @@ def merge_partners(conn: Connection, principal: Principal | None, keep_id: str, 
     keep, drop = records[keep_id], records[drop_id]
     actor = principal.username
     result = MergeResult(keep_id, drop_id)
-    for table, column, is_link in _references():
-        if is_link:
-            _union_link(conn, table, column, keep_id, drop_id, result)
-        else:
-            _move_rows(conn, actor, table, column, keep_id, drop_id, result)
+    # Agreements change partner: the KPI summaries follow.
+    with kpi_summary.maintained(conn, [keep_id, drop_id]):
+        for table, column, is_link in _references():
+            if is_link:
+                _union_link(conn, table, column, keep_id, drop_id, result)
+            else:
+                _move_rows(conn, actor, table, column, keep_id, drop_id, result)
     _fill_profile(conn, actor, keep, drop, result)
     for name, added in result.lists_added.items():
         old = tuple(keep.get(name, ()))

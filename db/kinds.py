@@ -8,12 +8,13 @@ from a file row and from the store, so "unchanged" is plain dict equality.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
-from db import cells, models
+from db import cells, kpi_summary, models
 from db.fileio import iter_chunks
 
 
@@ -195,20 +196,22 @@ def db_row(kind: Kind, record: dict[str, Any]) -> dict[str, Any]:
 def insert_records(conn: Connection, kind: Kind, records: Sequence[dict[str, Any]]) -> None:
     if not records:
         return
-    conn.execute(insert(kind.table), [db_row(kind, r) | {"version": 1} for r in records])
-    _insert_links(conn, kind, records)
+    with _summaries_kept(conn, kind, records, inserting=True):
+        conn.execute(insert(kind.table), [db_row(kind, r) | {"version": 1} for r in records])
+        _insert_links(conn, kind, records)
 
 
 def update_records(conn: Connection, kind: Kind, records: Sequence[dict[str, Any]]) -> None:
     """Overwrite stored records (whole rows) and replace their list rows."""
     table = kind.table
-    for record in records:
-        row = db_row(kind, record)
-        row.pop("id")
-        conn.execute(
-            update(table).where(table.c.id == record[kind.id_column]).values(**row, version=table.c.version + 1)
-        )
-    replace_links(conn, kind, records)
+    with _summaries_kept(conn, kind, records):
+        for record in records:
+            row = db_row(kind, record)
+            row.pop("id")
+            conn.execute(
+                update(table).where(table.c.id == record[kind.id_column]).values(**row, version=table.c.version + 1)
+            )
+        replace_links(conn, kind, records)
 
 
 def versioned_update(conn: Connection, kind: Kind, record: dict[str, Any], expected_version: int) -> bool:
@@ -217,15 +220,33 @@ def versioned_update(conn: Connection, kind: Kind, record: dict[str, Any], expec
     table = kind.table
     row = db_row(kind, record)
     row.pop("id")
-    result = conn.execute(
-        update(table)
-        .where(table.c.id == record[kind.id_column], table.c.version == expected_version)
-        .values(**row, version=table.c.version + 1)
-    )
-    if result.rowcount != 1:
-        return False
-    replace_links(conn, kind, [record])
-    return True
+    with _summaries_kept(conn, kind, [record]):
+        result = conn.execute(
+            update(table)
+            .where(table.c.id == record[kind.id_column], table.c.version == expected_version)
+            .values(**row, version=table.c.version + 1)
+        )
+        if result.rowcount == 1:
+            replace_links(conn, kind, [record])
+    return result.rowcount == 1
+
+
+def _summaries_kept(
+    conn: Connection, kind: Kind, records: Sequence[dict[str, Any]], inserting: bool = False
+) -> AbstractContextManager:
+    """The KPI summaries follow every write of agreements and partners: the
+    partners concerned are those of the records as stored and as written (and
+    of the amendments inheriting a changed agreement's regions or areas)."""
+    if kind is PARTNERS and inserting:
+        return nullcontext()  # a new partner has no agreement yet
+    if len(records) > kpi_summary.REBUILD_ABOVE:
+        return kpi_summary.maintained(conn, None)
+    if kind is AGREEMENTS:
+        partners = kpi_summary.partners_of(conn, [r["agreement_id"] for r in records])
+        return kpi_summary.maintained(conn, partners | {r["partner_id"] for r in records})
+    if kind is PARTNERS:
+        return kpi_summary.maintained(conn, [r["partner_id"] for r in records])
+    return nullcontext()
 
 
 def replace_links(conn: Connection, kind: Kind, records: Sequence[dict[str, Any]]) -> None:

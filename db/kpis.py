@@ -1,104 +1,65 @@
-"""The partnership KPIs of DATA-CONTRACT.md, each one GROUP BY over the store.
+"""The partnership KPIs of DATA-CONTRACT.md, read from the summary tables.
 
-Every function takes a connection and returns plain data; money comes back in
-USD rounded to cents. The command line prints `kpi_set`; the app calls the
-same functions through its cached helpers.
+The command line prints `kpi_set`; the app calls the same functions through
+its cached helpers. Each figure is a sum over a few hundred summary rows
+(db/models_summary.py, kept exact by db/kpi_summary.py in every write's
+transaction) instead of a GROUP BY over every agreement of the period;
+db/kpis_base.py computes the same figures from the base tables and the tests
+hold the two to identical results.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, distinct, exists, func, select, true
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy import Connection, and_, case, func, or_, select
 
 from db import vocab
 from db.cells import cents_to_usd
-from db.models import Agreement, AgreementArea, AgreementRegion, Event, Partner, Sponsorship
+from db.kpi_summary import ALL_REGIONS, CELL, LINK, PCELL, TOTAL, YEAR
+from db.kpis_base import (
+    TOP_PARTNERS,
+    PartnerFigures,
+    Period,
+    binary_order,
+    filtered_agreements,
+    in_region,
+    resolve_period,
+    sponsorship_figures,
+    totals,
+    year_bounds,
+)
+from db.models import Partner
 
-A = Agreement.__table__
+__all__ = [
+    "TOP_PARTNERS",
+    "PartnerFigures",
+    "Period",
+    "agreements_by_year",
+    "binary_order",
+    "filtered_agreements",
+    "in_region",
+    "kpi_set",
+    "new_by_area",
+    "new_by_region",
+    "new_by_type",
+    "partner_counts",
+    "partner_figures",
+    "partners_by_type",
+    "resolve_period",
+    "sponsorship_figures",
+    "top_partners",
+    "totals",
+    "year_bounds",
+]
+
 P = Partner.__table__
-R = AgreementRegion.__table__
-AR = AgreementArea.__table__
-E = Event.__table__
-S = Sponsorship.__table__
-
-TOP_PARTNERS = 10
+# The top-partners search reads candidates in growing batches.
+FIRST_BATCH = 200
 
 
-@dataclass(frozen=True)
-class Period:
-    """Inclusive range of signing years; both None when the store has no agreements."""
-
-    start: int | None
-    end: int | None
-
-    @property
-    def empty(self) -> bool:
-        return self.start is None or self.end is None
-
-    def years(self) -> list[int]:
-        return [] if self.empty else list(range(self.start, self.end + 1))  # type: ignore[arg-type]
-
-    def previous(self) -> Period:
-        """The period of equal length just before this one."""
-        if self.empty:
-            return self
-        length = self.end - self.start + 1  # type: ignore[operator]
-        return Period(self.start - length, self.end - length)  # type: ignore[operator]
-
-
-def year_bounds(conn: Connection) -> tuple[int | None, int | None]:
-    """First and last signing year over all agreements (no region filter)."""
-    row = conn.execute(select(func.min(A.c.signed_year), func.max(A.c.signed_year))).one()
-    return row[0], row[1]
-
-
-def resolve_period(conn: Connection, year_from: int | None, year_to: int | None) -> Period:
-    """The contract's defaults: a missing bound is the store's first (last) year."""
-    first, last = year_bounds(conn)
-    start = year_from if year_from is not None else first
-    end = year_to if year_to is not None else last
-    if start is None and end is None:
-        return Period(None, None)
-    start = end if start is None else start
-    end = start if end is None else end
-    # One bound given beyond the stored years: the period shrinks to that
-    # year rather than turning inside out.
-    if start > end:
-        if year_to is None:
-            end = start
-        else:
-            start = end
-    return Period(start, end)
-
-
-def in_region(region: str | None) -> ColumnElement[bool]:
-    """Agreements whose effective regions include `region` (true when None).
-
-    A semi-join (EXISTS), never a join: each agreement stays one row, which is
-    what lets the link-table counts below use count(*)."""
-    if region is None:
-        # true() vanishes from an AND, so the unfiltered statements carry no `1 = 1`.
-        return true()
-    own = select(R.c.agreement_id).where(R.c.agreement_id == A.c.regions_from_id, R.c.region == region)
-    return own.correlate(A).exists()
-
-
-def _in_period(period: Period) -> ColumnElement[bool]:
-    return A.c.signed_year.between(period.start, period.end)
-
-
-def filtered_agreements(period: Period, region: str | None) -> ColumnElement[bool]:
-    """The WHERE clause shared by every agreement figure."""
-    return and_(_in_period(period), in_region(region))
-
-
-_is_new = A.c.parent_id.is_(None)
-_new_count = func.coalesce(func.sum(case((_is_new, 1), else_=0)), 0)
-_amendment_count = func.coalesce(func.sum(case((_is_new, 0), else_=1)), 0)
-_value_cents = func.coalesce(func.sum(func.coalesce(A.c.value_cents, 0)), 0)
+def _key(table: Any, period: Period, region: str | None) -> Any:
+    return and_(table.c.region_key == (region or ALL_REGIONS), table.c.signed_year.between(period.start, period.end))
 
 
 def agreements_by_year(conn: Connection, period: Period, region: str | None = None) -> dict[str, dict[str, Any]]:
@@ -106,40 +67,42 @@ def agreements_by_year(conn: Connection, period: Period, region: str | None = No
     result = {str(y): {"new": 0, "amendments": 0, "value_usd": 0.0} for y in period.years()}
     if period.empty:
         return result
+    new = func.sum(case((CELL.c.is_new == 1, CELL.c.agreements), else_=0))
+    amendments = func.sum(case((CELL.c.is_new == 1, 0), else_=CELL.c.agreements))
     query = (
-        select(A.c.signed_year, _new_count, _amendment_count, _value_cents)
-        .where(filtered_agreements(period, region))
-        .group_by(A.c.signed_year)
+        select(CELL.c.signed_year, new, amendments, func.sum(CELL.c.value_cents))
+        .where(_key(CELL, period, region))
+        .group_by(CELL.c.signed_year)
     )
-    for year, new, amendments, cents in conn.execute(query):
-        result[str(year)] = {"new": int(new), "amendments": int(amendments), "value_usd": cents_to_usd(cents)}
+    for year, n_new, n_amendments, cents in conn.execute(query):
+        result[str(year)] = {"new": int(n_new), "amendments": int(n_amendments), "value_usd": cents_to_usd(cents)}
     return result
 
 
-def totals(by_year: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Sum of the per-year figures (exact: cents are summed before rounding)."""
-    cents = sum(round(v["value_usd"] * 100) for v in by_year.values())
-    return {
-        "new": sum(v["new"] for v in by_year.values()),
-        "amendments": sum(v["amendments"] for v in by_year.values()),
-        "value_usd": cents_to_usd(cents),
-    }
+def new_by_type(conn: Connection, period: Period, region: str | None = None) -> dict[str, int]:
+    """Agreement type -> new agreements of that type."""
+    result = {code: 0 for code in vocab.AGREEMENT_TYPES}
+    if period.empty:
+        return result
+    query = (
+        select(CELL.c.agreement_type, func.sum(CELL.c.agreements))
+        .where(_key(CELL, period, region), CELL.c.is_new == 1)
+        .group_by(CELL.c.agreement_type)
+    )
+    for code, count in conn.execute(query):
+        if code in result:
+            result[code] = int(count)
+    return result
 
 
-def _new_by_link(
-    conn: Connection, link, code_column, owner_column, codes, period: Period, region: str | None
-) -> dict[str, int]:
+def _new_by_link(conn: Connection, dimension: str, codes: Any, period: Period, region: str | None) -> dict[str, int]:
     result = {code: 0 for code in codes}
     if period.empty:
         return result
-    # count(*), not count(DISTINCT agreement.id): the link's primary key is
-    # (agreement_id, code), so an agreement joins at most one row per code, and
-    # the region filter is a semi-join that adds no rows.
     query = (
-        select(link.c[code_column], func.count())
-        .select_from(A.join(link, link.c.agreement_id == A.c[owner_column]))
-        .where(_is_new, filtered_agreements(period, region))
-        .group_by(link.c[code_column])
+        select(LINK.c.code, func.sum(LINK.c.agreements))
+        .where(_key(LINK, period, region), LINK.c.dimension == dimension)
+        .group_by(LINK.c.code)
     )
     for code, count in conn.execute(query):
         if code in result:
@@ -149,67 +112,29 @@ def _new_by_link(
 
 def new_by_region(conn: Connection, period: Period, region: str | None = None) -> dict[str, int]:
     """Region code -> new agreements whose effective regions include it."""
-    return _new_by_link(conn, R, "region", "regions_from_id", vocab.REGIONS, period, region)
+    return _new_by_link(conn, "region", vocab.REGIONS, period, region)
 
 
 def new_by_area(conn: Connection, period: Period, region: str | None = None) -> dict[str, int]:
     """Area code -> new agreements whose effective areas include it."""
-    return _new_by_link(conn, AR, "area", "areas_from_id", vocab.AREAS, period, region)
-
-
-def new_by_type(conn: Connection, period: Period, region: str | None = None) -> dict[str, int]:
-    """Agreement type -> new agreements of that type."""
-    result = {code: 0 for code in vocab.AGREEMENT_TYPES}
-    if period.empty:
-        return result
-    query = (
-        select(A.c.agreement_type, func.count())
-        .where(_is_new, filtered_agreements(period, region))
-        .group_by(A.c.agreement_type)
-    )
-    for code, count in conn.execute(query):
-        if code in result:
-            result[code] = int(count)
-    return result
-
-
-def _active_partner_ids(period: Period, region: str | None) -> Select:
-    return select(A.c.partner_id).where(filtered_agreements(period, region)).distinct()
-
-
-@dataclass(frozen=True)
-class PartnerFigures:
-    """Active and new partners of a period, per partner type."""
-
-    active: dict[str, int]
-    new: dict[str, int]
-
-    def counts(self) -> dict[str, int]:
-        return {"active": sum(self.active.values()), "new": sum(self.new.values())}
-
-    def by_type(self) -> dict[str, int]:
-        return {code: 0 for code in vocab.PARTNER_TYPES} | self.active
+    return _new_by_link(conn, "area", vocab.AREAS, period, region)
 
 
 def partner_figures(conn: Connection, period: Period, region: str | None = None) -> PartnerFigures:
-    """One pass over the active partners for both `partner_counts` and `partners_by_type`.
-
-    A partner is new when it has no agreement at all (any region) signed before
-    the period: it is active, so its first agreement is then in the period. That
-    is one probe of ix_agreement_partner_signed_year per active partner, where
-    min(signed_year) per partner read the whole table."""
+    """Active partners of the period per type (each counted at its first active
+    year of the period: the one whose previous active year is before it), and
+    the new ones among them (first agreement of all, any region, not before the
+    period)."""
     if period.empty:
         return PartnerFigures({}, {})
-    active = _active_partner_ids(period, region).subquery()
-    earlier = A.alias("earlier")
-    signed_before = exists().where(earlier.c.partner_id == active.c.partner_id, earlier.c.signed_year < period.start)
+    new = func.sum(case((PCELL.c.first_year >= period.start, PCELL.c.partners), else_=0))
     query = (
-        select(P.c.partner_type, func.count(), func.coalesce(func.sum(case((signed_before, 0), else_=1)), 0))
-        .select_from(active.join(P, P.c.id == active.c.partner_id))
-        .group_by(P.c.partner_type)
+        select(PCELL.c.partner_type, func.sum(PCELL.c.partners), new)
+        .where(_key(PCELL, period, region), PCELL.c.prev_year < period.start)
+        .group_by(PCELL.c.partner_type)
     )
     rows = conn.execute(query).all()
-    return PartnerFigures({code: int(n) for code, n, _ in rows}, {code: int(new) for code, _, new in rows})
+    return PartnerFigures({code: int(n) for code, n, _ in rows}, {code: int(n) for code, _, n in rows})
 
 
 def partner_counts(conn: Connection, period: Period, region: str | None = None) -> dict[str, int]:
@@ -223,67 +148,65 @@ def partners_by_type(conn: Connection, period: Period, region: str | None = None
     return partner_figures(conn, period, region).by_type()
 
 
-def binary_order(conn: Connection, column: ColumnElement) -> ColumnElement:
-    """`column` ordered by code point on every store (PostgreSQL's default collation is not)."""
-    if conn.dialect.name == "postgresql":
-        return column.collate("C")
-    return column
-
-
 def top_partners(
     conn: Connection, period: Period, region: str | None = None, limit: int = TOP_PARTNERS
 ) -> list[dict[str, Any]]:
     """Up to `limit` active partners by summed value (USD), ties by partner_id.
 
-    Grouped, ordered and cut to `limit` over `agreement` alone; only those rows
-    then fetch their names (the join used to run once per agreement)."""
+    Candidates come in descending order of their value over all years (an
+    upper bound of their value in any period); each batch's period values come
+    from kpi_partner_year. The search stops once the last partner kept is worth
+    more than any later candidate can be (for "all years" after one batch),
+    or once every active partner of the period has been seen."""
     if period.empty:
         return []
-    value = _value_cents.label("value_cents")
-    top = (
-        select(A.c.partner_id, value, func.count().label("agreements"))
-        .where(filtered_agreements(period, region))
-        .group_by(A.c.partner_id)
-        .order_by(value.desc(), binary_order(conn, A.c.partner_id))
-        .limit(limit)
-        .subquery("top")
+    key = region or ALL_REGIONS
+    active = conn.scalar(
+        select(func.coalesce(func.sum(PCELL.c.partners), 0)).where(
+            _key(PCELL, period, region), PCELL.c.prev_year < period.start
+        )
     )
-    # A join keeps no order: the outer query sorts the `limit` rows again.
-    query = (
-        select(top.c.partner_id, P.c.name, top.c.value_cents, top.c.agreements)
-        .select_from(top.join(P, P.c.id == top.c.partner_id))
-        .order_by(top.c.value_cents.desc(), binary_order(conn, top.c.partner_id))
-    )
+    best: list[tuple[int, str, int]] = []  # (value_cents, partner_id, agreements)
+    after: tuple[int, str] | None = None
+    size = FIRST_BATCH
+    found = 0
+    while found < active:
+        candidates = select(TOTAL.c.value_cents, TOTAL.c.partner_id).where(TOTAL.c.region_key == key)
+        if after is not None:
+            candidates = candidates.where(
+                or_(
+                    TOTAL.c.value_cents < after[0],
+                    and_(TOTAL.c.value_cents == after[0], TOTAL.c.partner_id < after[1]),
+                )
+            )
+        batch = conn.execute(
+            candidates.order_by(TOTAL.c.value_cents.desc(), TOTAL.c.partner_id.desc()).limit(size)
+        ).all()
+        if not batch:
+            break
+        in_period = (
+            select(YEAR.c.partner_id, func.sum(YEAR.c.agreements), func.sum(YEAR.c.value_cents))
+            .where(
+                YEAR.c.partner_id.in_([pid for _, pid in batch]),
+                YEAR.c.region_key == key,
+                YEAR.c.signed_year.between(period.start, period.end),
+            )
+            .group_by(YEAR.c.partner_id)
+        )
+        rows = conn.execute(in_period).all()
+        found += len(rows)
+        best.extend((int(cents), pid, int(n)) for pid, n, cents in rows)
+        best.sort(key=lambda row: (-row[0], row[1]))
+        del best[limit:]
+        after = (int(batch[-1][0]), batch[-1][1])
+        if len(batch) < size or (len(best) == limit and best[-1][0] > after[0]):
+            break
+        size *= 4
+    names = dict(conn.execute(select(P.c.id, P.c.name).where(P.c.id.in_([pid for _, pid, _ in best]))).all())
     return [
-        {"partner_id": pid, "name": name, "value_usd": cents_to_usd(cents), "agreements": int(n)}
-        for pid, name, cents, n in conn.execute(query)
+        {"partner_id": pid, "name": names[pid], "value_usd": cents_to_usd(cents), "agreements": n}
+        for cents, pid, n in best
     ]
-
-
-_confirmed = func.coalesce(S.c.status, "confirmed") == "confirmed"
-
-
-def sponsorship_figures(conn: Connection, period: Period) -> dict[str, Any]:
-    """Confirmed sponsorship of events starting in the period: revenue (USD),
-    distinct sponsors, and revenue per event (zeros included)."""
-    if period.empty:
-        return {"revenue_usd": 0.0, "sponsors": 0, "by_event": {}}
-    in_period = E.c.start_year.between(period.start, period.end)
-    totals_query = (
-        select(func.coalesce(func.sum(S.c.amount_cents), 0), func.count(distinct(S.c.partner_id)))
-        .select_from(S.join(E, E.c.id == S.c.event_id))
-        .where(in_period, _confirmed)
-    )
-    cents, sponsors = conn.execute(totals_query).one()
-    by_event_query = (
-        select(E.c.id, func.coalesce(func.sum(case((_confirmed, S.c.amount_cents), else_=0)), 0))
-        .select_from(E.outerjoin(S, S.c.event_id == E.c.id))
-        .where(in_period)
-        .group_by(E.c.id, E.c.start_date)
-        .order_by(E.c.start_date, binary_order(conn, E.c.id))
-    )
-    by_event = {event_id: cents_to_usd(c) for event_id, c in conn.execute(by_event_query)}
-    return {"revenue_usd": cents_to_usd(cents), "sponsors": int(sponsors), "by_event": by_event}
 
 
 def kpi_set(

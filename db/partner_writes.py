@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from db import audit, kinds
+from db import audit, kinds, kpi_summary
 from db.access import EDITORS, Principal, can_write_partner
 from db.cells import CellError
 from db.duplicates import possible_duplicates
@@ -144,9 +144,13 @@ def update_partner(
         return PartnerSaved(partner_id, version, {}, [])
     row = kinds.db_row(PARTNERS, final)
     row.pop("id")
-    done = conn.execute(
-        update(P).where(P.c.id == partner_id, P.c.version == expected_version).values(**row, version=P.c.version + 1)
-    )
+    # The KPI summaries count partners by type.
+    with kpi_summary.maintained(conn, [partner_id] if "partner_type" in changed else []):
+        done = conn.execute(
+            update(P)
+            .where(P.c.id == partner_id, P.c.version == expected_version)
+            .values(**row, version=P.c.version + 1)
+        )
     if done.rowcount != 1:
         raise StaleEdit(f"partner {partner_id} was saved by someone else after you opened it; reload to see it")
     for column in PARTNERS.list_columns:
