@@ -328,4 +328,4 @@ Index("ix_agreement_signed_date_id", Agreement.signed_date.desc(), Agreement.id)
 
 
 # Feature tables live in their own modules; importing them registers them on Base.
-from db import models_opportunities, models_sponsorship  # noqa: E402, F401
+from db import models_opportunities, models_sponsorship, models_summary  # noqa: E402, F401
