@@ -10,7 +10,9 @@ things, and this times exactly those cached helpers (not copies of them):
     facets  _explorer_facets: counts of every FACETS facet + partner_options
     charts  _explorer_charts: per_year_by_type + top-20 countries (own_filter)
 
-for three typical filters (FILTERS). Each (step, filter, run) is one fresh
+for three typical filters (FILTERS), and the agreement page (`?id=`:
+_agreement, _agreement_money, _agreement_documents) once per store, for the
+first agreement with amendments. Each (step, filter, run) is one fresh
 spawned process with a fresh engine: the engine is created and one
 `SELECT 1` run before the clock starts, so SQLite's page cache and
 SQLAlchemy's compiled-statement cache are empty. The OS page cache is NOT
@@ -37,6 +39,7 @@ import logging
 import multiprocessing
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -95,7 +98,10 @@ STEPS: dict[str, str] = {
     "page": "total count + results page 1 (50 rows): components.queries._explorer_page",
     "facets": "counts of the 8 facets + partner_options (200): components.queries._explorer_facets",
     "charts": "per_year_by_type + top-20 countries (own_filter): components.queries._explorer_charts",
+    "agreement": "the agreement page ?id= (first filter only): _agreement + _agreement_money + _agreement_documents",
 }
+# Steps that do not depend on the filter run under the first one only.
+FILTER_FREE_STEPS = ("agreement",)
 
 
 def _step_call(step: str, url: str, f: explorer.AgreementFilter):
@@ -103,6 +109,17 @@ def _step_call(step: str, url: str, f: explorer.AgreementFilter):
     from components import queries  # imported in the worker: Streamlit's caches start empty
 
     filters = asdict(f)
+    if step == "agreement":
+        agreement_id = _agreement_with_amendments(url)
+
+        def agreement_page(url: str, agreement_id: str):
+            return (
+                queries._agreement(url, agreement_id, TODAY),
+                queries._agreement_money(url, agreement_id, TODAY),
+                queries._agreement_documents(url, agreement_id),
+            )
+
+        return agreement_page, (url, agreement_id)
     if step == "page":
         return queries._explorer_page, (url, filters, TODAY, SORT, PAGE, explorer.PAGE_SIZE)
     if step == "facets":
@@ -110,9 +127,21 @@ def _step_call(step: str, url: str, f: explorer.AgreementFilter):
     return queries._explorer_charts, (url, filters, TODAY)
 
 
+def _agreement_with_amendments(url: str) -> str:
+    """The first agreement (by id) that has amendments: looked up before the clock."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            sql = "SELECT min(parent_id) FROM agreement WHERE parent_id IS NOT NULL"
+            return str(conn.execute(text(sql)).scalar_one())
+    finally:
+        engine.dispose()
+
+
 # --- Which explorer function ran a statement (for per-statement timings).
 
 _EXPLORER_FILE = Path(explorer.__file__).resolve()
+_DB_DIR = _EXPLORER_FILE.parent
 
 
 def _statement_label(statement: str) -> str:
@@ -134,6 +163,9 @@ def _statement_label(statement: str) -> str:
             if code.co_name == "facet_counts":
                 return f"facet_counts({frame.f_locals.get('facet')})"
             return code.co_name
+        path = Path(code.co_filename).resolve()
+        if path.parent == _DB_DIR and path.name not in ("engine.py", "explorer_text.py") and path != _EXPLORER_FILE:
+            return f"{path.stem}.{code.co_name}"
         frame = frame.f_back
     return "?"
 
@@ -145,6 +177,9 @@ def _summary(step: str, result: Any) -> dict[str, Any]:
         return {"total": total, "rows": len(rows), "first_id": rows[0]["id"] if rows else None}
     if step == "facets":
         return {facet: sum(counts.values()) for facet, counts in result.items()}
+    if step == "agreement":
+        (detail, history), _money, documents = result
+        return {"amendments": len(detail["amendments"]), "history": len(history), "documents": len(documents)}
     per_year, countries = result
     return {"per_year_total": sum(r["count"] for r in per_year), "countries": len(countries)}
 
@@ -274,6 +309,8 @@ def measure_store(
         expected = reference_count(store.url, filter_key)
         steps: dict[str, Any] = {}
         for step in STEPS:
+            if step in FILTER_FREE_STEPS and filter_key != filters[0]:
+                continue
             _log(f"{backend} {size:,}: {filter_key} / {step} x{runs}")
             measured = [in_fresh_process(store.url, step, filter_key, explain and i == 0) for i in range(runs)]
             first = measured[0]
@@ -345,6 +382,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--smoke", action="store_true", help="one small store, one run, output to a temp file")
     parser.add_argument("--filters", type=_filters, help=f"comma-separated subset of {', '.join(FILTERS)}")
     parser.add_argument("--no-plans", action="store_true", help="skip EXPLAIN of the statements")
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the other backend's results already in --out (one file, both stores)"
+    )
+    parser.add_argument("--baseline", help="git revision whose results/explorer.json is the 'before' of the report")
     args = parser.parse_args(argv)
     args.sizes = args.sizes or (SMOKE_SIZES if args.smoke else DEFAULT_SIZES)
     args.filters = args.filters or tuple(FILTERS)
@@ -430,10 +471,57 @@ def summary_lines(document: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _run_record(document: dict[str, Any]) -> dict[str, Any]:
+    keys = ("git", "date_utc", "machine", "versions", "settings", "command", "total_s")
+    return {key: document[key] for key in keys if key in document}
+
+
+def baseline_medians(revision: str) -> dict[str, Any]:
+    """Cold and warm medians of an earlier run, from git (`REV:benchmarks/results/explorer.json`)."""
+    shown = subprocess.run(
+        ["git", "show", f"{revision}:benchmarks/results/explorer.json"], cwd=ROOT, capture_output=True, text=True
+    )
+    if shown.returncode != 0:
+        raise SystemExit(f"--baseline {revision}: {shown.stderr.strip()}")
+    earlier = json.loads(shown.stdout)
+    medians = [
+        {
+            "backend": entry["backend"],
+            "size": entry["size"],
+            "filter": key,
+            "step": step,
+            "cold_s": s["cold"]["median_s"],
+            "warm_s": s["warm"]["median_s"],
+            "cold_runs_s": s["cold"]["runs_s"],
+        }
+        for entry in earlier["results"]
+        for key, f in entry["filters"].items()
+        for step, s in f["steps"].items()
+    ]
+    return {"revision": revision, "run": _run_record(earlier), "medians": medians}
+
+
+def merged(document: dict[str, Any], out: Path, backend: str) -> dict[str, Any]:
+    """`document` plus the results of the other backends already in `out`."""
+    previous = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    runs = previous.get("runs") or ({previous["settings"]["backend"]: _run_record(previous)} if previous else {})
+    runs[backend] = _run_record(document)
+    document["runs"] = runs
+    kept = [e for e in previous.get("results", []) if e["backend"] != backend]
+    document["results"] = kept + document["results"]
+    if "baseline" not in document and "baseline" in previous:
+        document["baseline"] = previous["baseline"]
+    return document
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     document = run(args, argv)
+    if args.baseline:
+        document["baseline"] = baseline_medians(args.baseline)
+    if args.merge:
+        document = merged(document, args.out, args.backend)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
     print("\n".join(summary_lines(document)))

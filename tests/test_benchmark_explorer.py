@@ -20,7 +20,7 @@ from benchmarks.report_explorer import explorer_section
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = 2000
 FILTERS = ("afr_2014_2017",)
-STEPS = ["page", "facets", "charts"]
+STEPS = ["page", "facets", "charts", "agreement"]
 
 
 @pytest.fixture(scope="module")
