@@ -1,5 +1,7 @@
-"""Benchmark of the full KPI set: direct GROUP BYs (db.kpis.kpi_set) against the
-naive route (read the tables into pandas, aggregate there), per store size.
+"""Benchmark of the full KPI set, per store size, three routes: the summary
+tables (db.kpis.kpi_set, what the app and the CLI run), direct GROUP BYs over
+the base tables (db.kpis_base.kpi_set) and the naive route (read the tables
+into pandas, aggregate there).
 
     python -m benchmarks.kpis [--sizes 10000,100000,1000000] [--runs 5]
         [--backend sqlite|postgresql|both] [--out benchmarks/results/kpis.json] [--smoke]
@@ -8,7 +10,7 @@ naive route (read the tables into pandas, aggregate there), per store size.
 Each (route, query) is timed in a fresh process: one untimed warm-up call,
 then `--runs` timed calls, each on a connection checked out from the engine's
 pool as the app does per request. The naive route's KPI object must equal
-kpi_set's, byte for byte as JSON; a mismatch exits 1. The plan of every
+both SQL routes', byte for byte as JSON; a mismatch exits 1. The plan of every
 kpi_set statement (SQLite EXPLAIN QUERY PLAN, PostgreSQL EXPLAIN) is recorded
 per store, and `--baseline` copies an earlier run's medians in for a
 before/after table. docs/PERFORMANCE.md is generated from the JSON by
@@ -42,6 +44,7 @@ from sqlalchemy import event, text
 
 from benchmarks import naive, synthetic
 from db import kpis as kpis_module
+from db import kpis_base
 from db.engine import make_engine
 from db.kpis import kpi_set
 
@@ -54,7 +57,7 @@ POSTGRES_URL_ENV = "PARTNERSHIPS_BENCH_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 WARMUP_RUNS = 1
 SMOKE_MAX_RUNS = 2
-RESULT_FORMAT = 1
+RESULT_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -73,12 +76,14 @@ QUERIES: dict[str, Query] = {
 }
 
 ROUTES: dict[str, Callable[..., dict[str, Any]]] = {
-    "direct": kpi_set,
+    "summary": kpi_set,
+    "direct": kpis_base.kpi_set,
     "naive": naive.naive_kpi_set,
 }
 
 ROUTE_LABELS = {
-    "direct": "db.kpis.kpi_set: GROUP BYs over the base tables through SQLAlchemy Core",
+    "summary": "db.kpis.kpi_set (the app's and the CLI's): sums over the KPI summary tables",
+    "direct": "db.kpis_base.kpi_set: GROUP BYs over the base tables through SQLAlchemy Core",
     "naive": "pd.read_sql of the needed columns of 6 tables, then the KPI object in pandas",
 }
 
@@ -189,18 +194,26 @@ def first_difference(a: Any, b: Any, path: str = "$") -> str | None:
 
 
 def measure_query(url: str, query: str, runs: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Both routes on one query; returns the JSON entry and kpi_set's KPI object."""
+    """Every route on one query; returns the JSON entry and kpi_set's KPI object.
+    The naive route is the oracle: both SQL routes must give its object."""
     measured = {route: in_fresh_process(url, route, query, runs) for route in ROUTES}
     results = {route: m.pop("result") for route, m in measured.items()}
-    mismatch = first_difference(results["direct"], results["naive"])
+    mismatch = next(
+        (f"{route}: {found}" for route in ("summary", "direct")
+         if (found := first_difference(results[route], results["naive"])) is not None),
+        None,
+    )
+    median = {route: m["median_s"] for route, m in measured.items()}
     entry = {
         "label": QUERIES[query].label,
         "routes": measured,
-        "ratio_naive_direct": round(measured["naive"]["median_s"] / measured["direct"]["median_s"], 2),
+        "ratio_naive_summary": round(median["naive"] / median["summary"], 2),
+        "ratio_direct_summary": round(median["direct"] / median["summary"], 2),
+        "ratio_naive_direct": round(median["naive"] / median["direct"], 2),
         "identical": mismatch is None,
         "mismatch": mismatch,
     }
-    return entry, results["direct"]
+    return entry, results["summary"]
 
 
 def measure_store(backend: str, store: synthetic.StoreInfo, size: int, runs: int) -> tuple[dict[str, Any], dict]:
@@ -419,15 +432,20 @@ def load_baseline(ref: str) -> dict[str, Any]:
                 "backend": entry["backend"],
                 "size": entry["size"],
                 "query": query,
-                "direct_s": q["routes"]["direct"]["median_s"],
-                "direct_runs_s": q["routes"]["direct"]["runs_s"],
-                "direct_peak_mb": q["routes"]["direct"]["peak_mb"],
+                # The route the app used at that commit: "summary" once it existed.
+                "direct_s": q["routes"][_app_route(q)]["median_s"],
+                "direct_runs_s": q["routes"][_app_route(q)]["runs_s"],
+                "direct_peak_mb": q["routes"][_app_route(q)]["peak_mb"],
                 "naive_s": q["routes"]["naive"]["median_s"],
             }
             for entry in document["results"]
             for query, q in entry["queries"].items()
         ],
     }
+
+
+def _app_route(q: dict[str, Any]) -> str:
+    return "summary" if "summary" in q["routes"] else "direct"
 
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
@@ -479,11 +497,12 @@ def summary_lines(document: dict[str, Any]) -> list[str]:
     lines = []
     for entry in document["results"]:
         for query, q in entry["queries"].items():
-            direct, naive_route = q["routes"]["direct"], q["routes"]["naive"]
+            summary, direct, naive_route = (q["routes"][r] for r in ("summary", "direct", "naive"))
             lines.append(
-                f"{entry['backend']:<10} {entry['size']:>9,} {query:<14} direct {direct['median_s']:7.3f} s"
-                f" {direct['peak_mb']:7.1f} MB | naive {naive_route['median_s']:7.3f} s"
-                f" {naive_route['peak_mb']:7.1f} MB | x{q['ratio_naive_direct']}"
+                f"{entry['backend']:<10} {entry['size']:>9,} {query:<14} summary {summary['median_s']:7.3f} s"
+                f" {summary['peak_mb']:6.1f} MB | direct {direct['median_s']:7.3f} s | naive"
+                f" {naive_route['median_s']:7.3f} s {naive_route['peak_mb']:7.1f} MB"
+                f" | direct/summary x{q['ratio_direct_summary']} naive/summary x{q['ratio_naive_summary']}"
             )
     return lines
 

@@ -37,13 +37,15 @@ METHOD = """## Method
 - **The work.** One request is the full KPI object of DATA-CONTRACT.md (`db.kpis.kpi_set`: the
   period bounds plus eight aggregate statements, nine before migration 0004) for one of two
   filters: all years with no region, and region AFR over 2014-2024 (11 years).
-- **Routes.** *direct*: `kpi_set`, GROUP BYs over the base tables through SQLAlchemy Core.
-  *naive*: `pd.read_sql` of the needed columns of six tables (agreements, region and area links,
+- **Routes.** *summary*: `db.kpis.kpi_set`, what the app and `python -m db kpis` run: sums over
+  the KPI summary tables. *direct*: `db.kpis_base.kpi_set`, GROUP BYs over the base tables
+  through SQLAlchemy Core (the baseline's `kpi_set`, with migration 0004's indexes). *naive*:
+  `pd.read_sql` of the needed columns of six tables (agreements, region and area links,
   partners, events, sponsorships) on every request, then the same object computed in pandas
   (`benchmarks/naive.py`). Reading only the needed columns makes it the naive route done
   sensibly; `SELECT *` would be slower still.
 - **Oracle.** The naive route is written from the contract's words, not from the SQL, and its KPI
-  object must equal `kpi_set`'s exactly (as JSON, key order included) for every store and request
+  object must equal both SQL routes' exactly (as JSON, key order included) for every store and request
   above; a mismatch fails the run. With both backends, `kpi_set` on SQLite and on PostgreSQL must
   also agree on the same data.
 - **DuckDB** is not measured: it is not installed in the project's environment and is not a
@@ -76,32 +78,39 @@ METHOD = """## Method
 
 CHANGES = """## What changed since the baseline
 
-Migration 0004 (`db/migrations/versions/0004_kpi_indexes.py`) and the statements of `db/kpis.py`.
-The KPI objects are unchanged (the oracle above; `tests/test_kpis.py`), and
-`tests/test_kpi_plans.py` fails when a filtered KPI statement (a period, a region, a partner)
-reads `agreement` without an index.
+The KPI set is read from summary tables (`db/models_summary.py`, migration 0006), kept exact by
+`db/kpi_summary.py` in the same transaction as every write and import of agreements and
+partners. `db/kpis.py` sums a few hundred of their rows per figure; `db/kpis_base.py` keeps the
+direct GROUP BYs of the baseline as the reference (the *direct* route below).
+`tests/test_kpi_summary.py` holds the two to identical KPI objects, and the summaries to a
+recomputation from the base tables, after random sequences of form saves, amendments, partner
+edits, merges and imports on both stores; `tests/test_kpi_plans.py` fails when `kpi_set` reads a
+link table, reads `agreement` other than at the two ends of the year index, or reads a summary
+table without its key.
 
-- **`ix_agreement_kpi_cover`** on `agreement(signed_year, parent_id, regions_from_id,
-  areas_from_id, partner_id, agreement_type, value_cents, id)`: every column a KPI statement reads
-  from `agreement`, led by the period's column, so a period is a range of this index alone
-  (SQLite: `SEARCH agreement USING COVERING INDEX ix_agreement_kpi_cover (signed_year>? AND
-  signed_year<?)`, no table lookup per row). PostgreSQL may use it for an index-only scan; for a
-  period holding most of the rows it rightly reads the table instead (plans below).
-- **`ix_agreement_parent_id_partial`** (`WHERE parent_id IS NOT NULL`, the ~15 % amendments)
-  replaces `ix_agreement_parent_id`. SQLite, which has no statistics here, served the new-agreement
-  filter `parent_id IS NULL` (~85 % of the rows) from the full index, `SEARCH agreement USING
-  INDEX ix_agreement_parent_id (parent_id=?)`, then looked each row up in the table. The partial
-  index cannot serve `IS NULL`; it still serves `parent_id = ?`, `parent_id IN (...)`,
-  `id = ? OR parent_id = ?` and the foreign-key checks on both stores.
-- **`ix_agreement_partner_signed_year`** on `agreement(partner_id, signed_year)`: `partners.new`
-  is now "active partners with no agreement at all signed before the period", one probe of this
-  index per active partner, instead of `min(signed_year)` per partner over the whole table.
-- **Statements.** `top_partners` groups, orders and cuts to 10 over `agreement` alone, then joins
-  `partner` for those 10 names (it joined every agreement row to its partner). `by_region` and
-  `by_area` use `count(*)` instead of `count(DISTINCT agreement.id)`: the link table's key is
-  (agreement_id, code) and the region filter is a semi-join (EXISTS), so each agreement joins at
-  most one row per code. `partners` and `partners_by_type` come from one pass over the active
-  partners. No region filter now adds nothing to the WHERE clause (it was `? = 1`)."""
+- **`kpi_agreement_cell`** (region key, year, new or amendment, type) -> agreements, value: the
+  per-year figures, totals and by-type counts. The region key is `''` for "every region" and
+  each effective region of the agreement otherwise, so the region filter is a key, not a join.
+- **`kpi_link_cell`** (region key, year, region or area, code) -> new agreements: the by-region
+  and by-area counts, a multi-valued agreement counted once per code.
+- **`kpi_partner_cell`** (region key, year, previous active year, first year of all, partner
+  type) -> partners. A partner is active in s..e when it has a year there; exactly one of those
+  years has its previous active year before s, so active partners per type are one sum over this
+  table, and the new ones those whose first year of all (any region) is not before s.
+- **`kpi_partner_year`** (partner, region key, year) and **`kpi_partner_total`** (region key,
+  partner, with an index on the all-years value): top partners. Candidates come in descending
+  order of their all-years value, an upper bound of their value in any period; each batch's
+  period values come from `kpi_partner_year`, and the search stops when the tenth partner kept
+  is worth more than the next candidate could be (for "all years": after the first batch) or
+  when every active partner of the period has been seen.
+- **Maintenance.** Each agreement belongs to one partner, so a write recomputes the touched
+  partners' contribution before and after (from their own agreements, through
+  `ix_agreement_partner_signed_year`), adds the difference to the shared cells and replaces the
+  partners' own rows. `db/kinds.py` does it for every insert and update of agreements and
+  partners (the forms and the importer go through it); partner edits and merges call it
+  themselves. A write touching more than 2,000 partners (a bulk import) rebuilds all summaries
+  with INSERT ... SELECT instead. Rows written past this code (a DBA's SQL) need
+  `kpi_summary.rebuild`; the benchmark's bulk-loaded stores call it."""
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -211,7 +220,8 @@ def verdict_section(document: dict[str, Any]) -> str:
     checks = [q["identical"] for entry in document["results"] for q in entry["queries"].values()]
     lines = ["## Correctness"]
     lines.append(
-        f"- naive pandas route == `kpi_set` on all {len(checks)} (store, request) pairs."
+        f"- naive pandas route == `kpi_set` (summaries) == direct GROUP BYs on all {len(checks)}"
+        " (store, request) pairs."
         if all(checks)
         else f"- **MISMATCH**: the naive route differs from `kpi_set` on {checks.count(False)} of {len(checks)} pairs."
     )
@@ -226,9 +236,9 @@ def results_section(document: dict[str, Any], backend: str) -> str:
     lines = [
         f"## Results: {BACKEND_NAMES.get(backend, backend)}",
         "",
-        "| agreements | request | kpi_set median | naive median | naive / kpi_set"
-        " | kpi_set min-max | naive min-max | kpi_set peak | naive peak |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| agreements | request | summary (kpi_set) | direct | naive | direct / summary | naive / summary"
+        " | summary min-max | direct min-max | summary peak | naive peak |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for entry in _entries(document, backend):
         for q in entry["queries"].values():
@@ -237,16 +247,18 @@ def results_section(document: dict[str, Any], backend: str) -> str:
 
 
 def _result_row(size: int, q: dict[str, Any]) -> str:
-    direct, naive = q["routes"]["direct"], q["routes"]["naive"]
+    summary, direct, naive = (q["routes"][r] for r in ("summary", "direct", "naive"))
     cells = [
         f"{size:,}",
         q["label"],
+        _seconds(summary["median_s"]),
         _seconds(direct["median_s"]),
         _seconds(naive["median_s"]),
-        f"{q['ratio_naive_direct']:.1f}x",
+        f"{q['ratio_direct_summary']:.1f}x",
+        f"{q['ratio_naive_summary']:.1f}x",
+        _spread(summary["runs_s"]),
         _spread(direct["runs_s"]),
-        _spread(naive["runs_s"]),
-        f"{direct['peak_mb']:.0f} MB",
+        f"{summary['peak_mb']:.0f} MB",
         f"{naive['peak_mb']:.0f} MB",
     ]
     return "| " + " | ".join(cells) + " |"
@@ -285,7 +297,7 @@ def changes_section(document: dict[str, Any]) -> str:
             old = before.get((entry["backend"], entry["size"], query))
             if old is None:
                 continue
-            direct = q["routes"]["direct"]
+            direct = q["routes"]["summary"]
             lines.append(
                 f"| {BACKEND_NAMES.get(entry['backend'], entry['backend'])} | {entry['size']:,} | {q['label']}"
                 f" | {_seconds(old['direct_s'])} | {_seconds(direct['median_s'])}"

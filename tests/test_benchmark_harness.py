@@ -53,8 +53,8 @@ def test_results_document_shape(smoke) -> None:
     assert (entry["backend"], entry["size"], entry["store"]["counts"]["agreement"]) == ("sqlite", SIZE, SIZE)
     assert list(entry["queries"]) == ["all", "afr_2014_2024"]
     for q in entry["queries"].values():
-        assert set(q["routes"]) == {"direct", "naive"}
-        assert q["ratio_naive_direct"] > 0
+        assert set(q["routes"]) == {"summary", "direct", "naive"}
+        assert q["ratio_naive_direct"] > 0 and q["ratio_naive_summary"] > 0 and q["ratio_direct_summary"] > 0
         for route in q["routes"].values():
             assert len(route["runs_s"]) == 1 and route["median_s"] == route["runs_s"][0]
             assert route["peak_mb"] >= 0 and route["warmup_s"] > 0
