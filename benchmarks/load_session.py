@@ -168,7 +168,9 @@ async def run_session(
     walks: int | None,
     think_s: float,
 ) -> list[PageView]:
-    """Walk until `deadline` (perf_counter) or `walks` walks; every view checked."""
+    """Walk again and again until `deadline` (perf_counter) has passed, or `walks` times;
+    a walk once started is finished, so every level has the same mix of pages.
+    Every view is checked."""
     views: list[PageView] = []
     round_ = 0
     while (walks is None and time.perf_counter() < deadline) or (walks is not None and round_ < walks):
@@ -194,8 +196,6 @@ async def run_session(
             )
             if think_s:
                 await asyncio.sleep(think_s)
-            if walks is None and time.perf_counter() >= deadline:
-                return views
         round_ += 1
     return views
 

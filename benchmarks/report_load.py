@@ -17,10 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RESULTS = ROOT / "benchmarks" / "results" / "load.json"
 PAGE_NAMES = {
     "overview": "KPI overview",
-    "agreements": "agreements explorer",
+    "agreement": "one agreement (`?id=` link)",
+    "agreements": "agreements explorer (its back button)",
     "agreements_filtered": "explorer: area + minimum value typed",
     "agreements_search": "explorer: marker word searched",
-    "agreement": "one agreement (`?id=`)",
     "partners": "partners",
     "matching": "find partners (form)",
     "matching_search": "find partners (search submitted)",
@@ -43,15 +43,15 @@ def _load(values: list[float]) -> str:
 def _levels_table(levels: list[dict[str, Any]]) -> list[str]:
     lines = [
         "| sessions | page views | pages/s | median | p95 | max | errors | isolation violations"
-        " | server CPU | load client CPU | load average (1 min) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " | server CPU | server CPU per page | load client CPU | load average (1 min) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for level in levels:
         lines.append(
             f"| {level['sessions']} | {level['pages']} | {level['pages_per_s']:.2f} | {_s(level.get('median_s'))}"
             f" | {_s(level.get('p95_s'))} | {_s(level.get('max_s'))} | {level['errors']}"
             f" | {level['violations']} of {level['isolation_checks']} views"
-            f" | {level['server_cpu_pct']:.0f} % | {level['client_cpu_pct']:.0f} %"
+            f" | {level['server_cpu_pct']:.0f} % | {_s(_cpu_per_page(level))} | {level['client_cpu_pct']:.0f} %"
             f" | {level['loadavg_start'][0]:.2f} -> {level['loadavg_end'][0]:.2f} |"
         )
     return lines
@@ -70,37 +70,61 @@ def _pages_table(levels: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _cpu_per_page(level: dict[str, Any]) -> float:
+    """Server CPU seconds per page view."""
+    return level["server_cpu_s"] / max(level["pages"], 1)
+
+
 def _limits(results: dict[str, Any]) -> list[str]:
     levels = results["levels"]
     cores = results["machine"]["cpu_count"]
     one, most = levels[0], levels[-1]
+    shares = [level["server_cpu_pct"] for level in levels]
+    per_page = [_cpu_per_page(level) for level in levels]
+    growth = most["pages_per_s"] / one["pages_per_s"]
+    trend = "stayed flat" if growth < 1.3 else f"grew {growth:.1f}x"
     lines = [
-        f"- **Pages per second stop growing after the first session.** One session got"
-        f" {one['pages_per_s']:.2f} pages/s with the server process at {one['server_cpu_pct']:.0f} % of one core;"
-        f" {most['sessions']} sessions got {most['pages_per_s']:.2f} pages/s with it at"
-        f" {most['server_cpu_pct']:.0f} % ({cores} cores on the machine). Extra sessions queue instead of adding"
-        f" throughput: the median page time went from {_s(one.get('median_s'))} to {_s(most.get('median_s'))}"
-        f" and the p95 from {_s(one.get('p95_s'))} to {_s(most.get('p95_s'))}, roughly in proportion to the"
-        " number of sessions.",
-        "- **Why about one core.** Streamlit runs every session's script in a thread of the one server"
-        " process; page scripts are Python (widgets, protobuf, pandas and altair specs, SQLAlchemy), so they"
-        " take turns on the interpreter lock and the process can use little more than one core however many"
-        " sessions wait. SQLite's own work (C, lock released) and the sessions' shared `st.cache_data`"
-        " results do not change that: after the first walk most queries are cache hits and the remaining"
-        " time is rendering. More throughput needs more server processes behind a sticky load balancer"
-        " (sessions live in one process), not more threads.",
-        f"- **The load client is not the bottleneck**: at {most['sessions']} sessions it used"
-        f" {most['client_cpu_pct']:.0f} % of a core (it parses the protobuf messages and runs the checks, and"
-        " renders nothing). Real browsers would add their own rendering on the users' machines, not on the"
-        " server.",
+        f"- **Throughput {trend} from 1 to {most['sessions']} sessions** ({one['pages_per_s']:.2f} ->"
+        f" {most['pages_per_s']:.2f} pages/s), so extra sessions queue: the median page time went from"
+        f" {_s(one.get('median_s'))} to {_s(most.get('median_s'))} and the p95 from {_s(one.get('p95_s'))} to"
+        f" {_s(most.get('p95_s'))}.",
+        f"- **The server process is the limit.** It used {min(shares):.0f}-{max(shares):.0f} % of one core at"
+        f" every level ({cores} cores on the machine) and {_s(min(per_page))}-{_s(max(per_page))} of CPU per page"
+        f" view; at that cost one fully available core serves about {1 / max(per_page):.1f}-{1 / min(per_page):.1f}"
+        " pages/s.",
+        "- **Why one core.** Streamlit runs every session's script in a thread of the one server process, and"
+        " the page scripts are Python (widgets, protobuf, pandas frames, altair specs, SQLAlchemy), so the"
+        " threads take turns on the interpreter lock. The run shows it: with many sessions waiting, the"
+        " process's CPU share did not rise above what one session got, as it would if the threads ran in"
+        " parallel. SQLite's own work and the shared `st.cache_data` results do not change that (after the"
+        " first walk most queries are cache hits and the time is rendering). More throughput needs more server"
+        " processes behind a load balancer with sticky sessions (a session lives in one process), or cheaper"
+        " pages (NOTES-streamlit.md: altair schema validation is most of a chart page's rerun).",
+        f"- **The load client is not the limit**: at {most['sessions']} sessions it used"
+        f" {most['client_cpu_pct']:.0f} % of a core (protobuf parsing and the checks; it renders nothing).",
     ]
     if max(max(level["loadavg_start"][0], level["loadavg_end"][0]) for level in levels) > cores:
         lines.append(
             "- **Shared machine.** The load average exceeded the core count during the run: other work"
-            " competed for the CPU, so absolute times are inflated; the shape (flat pages/s, page time growing"
-            " with N) is the sturdier finding."
+            " competed for the CPU, so the server got less than a core and absolute times are inflated; the"
+            " CPU per page view and the shape (flat pages/s, page time growing with N) are the sturdier figures."
         )
     return lines
+
+
+def _mix(users: list[dict[str, Any]]) -> str:
+    """'5 staff, 8 field offices (AFR, AMS, ...), ...; languages ar 4, ...'."""
+    names = {"staff": "staff", "field_office": "field offices", "director": "directors", "admin": "administrators"}
+    parts = []
+    for role, name in names.items():
+        chosen = [u for u in users if u["role"] == role]
+        if chosen:
+            regions = sorted({u["region"] for u in chosen if u["region"]})
+            parts.append(f"{len(chosen)} {name}" + (f" ({', '.join(regions)})" if regions else ""))
+    languages = {}
+    for u in users:
+        languages[u["language"]] = languages.get(u["language"], 0) + 1
+    return ", ".join(parts) + "; languages " + ", ".join(f"{code} {n}" for code, n in languages.items())
 
 
 def load_section(results: dict[str, Any]) -> str:
@@ -109,13 +133,15 @@ def load_section(results: dict[str, Any]) -> str:
     settings, machine, git, versions = results["settings"], results["machine"], results["git"], results["versions"]
     violations = sum(level["violations"] for level in levels)
     checks = sum(level["isolation_checks"] for level in levels)
+    most = max(levels, key=lambda level: level["sessions"])
     pace = f"{settings['walks']} walk(s) per session" if settings.get("walks") else f"{settings['duration_s']:g} s"
     lines = [
         "## Several users at once",
         "",
-        f"N concurrent sessions against one `streamlit run app.py` on the sample store, each walking the main"
-        f" pages for {pace} per level with {settings['think_s']:g} s between page views. Page time: from sending"
-        " the request to the run's `script_finished` message. Commit"
+        f"N concurrent sessions against one `streamlit run app.py` on the {settings['store']} store, each walking"
+        f" the main pages again and again, starting new walks for {pace} per level (a started walk is finished,"
+        f" so every level has the same mix of pages), {settings['think_s']:g} s between page views. Page time:"
+        " from sending the request to the run's `script_finished` message. Commit"
         f" `{(git.get('commit') or '?')[:12]}`{' (dirty tree)' if git.get('dirty') else ''}, {results['date_utc']},"
         f" {machine['cpu_count']} cores, load average {_load(machine['loadavg_start'])} at the start and"
         f" {_load(machine['loadavg_end'])} at the end; Python {versions['python']}, Streamlit"
@@ -150,17 +176,17 @@ def load_section(results: dict[str, Any]) -> str:
         " the page, the query string and the widget values, resent on later runs as the browser does. No"
         " browser: 20 Chromium pages on 2 cores would measure Chromium. What a browser adds and this leaves"
         " out: rendering, and the extra rerun the login cookie's component triggers when a tab first loads.",
-        "- **Users.** Accounts `load-000`... created with `python -m db users add`, roles in turn staff,"
-        " field office, director, admin (field offices through the six office regions), languages in turn"
-        " ar, zh, en, fr, ru, es. Each signs in through the login form before the clock starts (sign-in is"
-        " not in the figures), then walks: overview, explorer, explorer with the user's area and minimum"
-        " value, explorer with the user's marker word searched, one agreement, partners, find partners and a"
-        " submitted search, sponsorship revenue (roles that have it), opportunities, become a sponsor; and"
-        " again until the time is up. Every level starts a fresh server process, so the first walks pay"
-        " for cold caches.",
+        f"- **Users.** Accounts `load-000`... created with `python -m db users add`; at {most['sessions']}"
+        f" sessions {_mix(most['users'])}. Each signs in through the login form before the clock starts (sign-in is"
+        " not in the figures), then walks: the overview, one agreement by its link, back to the explorer with"
+        " the agreement's button, the explorer with the user's area and minimum value, the explorer with the"
+        " user's marker word searched, partners, find partners and a submitted search, sponsorship revenue"
+        " (roles that have it), opportunities, become a sponsor. Every level starts a fresh server process"
+        " and one untimed walk fills the shared caches before the clock starts; per-user filter values are"
+        " still cache misses on a session's first walk.",
         "- **Figures.** Pages/s = page views / the level's wall time; median and p95 over all page views of"
         " the level, from one run. Server CPU is the server process's user + system time over the level's"
-        " wall time (100 % = one core).",
+        " wall time (100 % = one core); load client CPU likewise for the process running the sessions.",
         "- **Known app bug found on the way.** The explorer's facet labels carry counts (`Capacity building"
         " (550)`); after another filter changes the counts, the browser resends the old label, the server no"
         " longer knows it and the facet filters on the label itself (0 agreements). Reproduced in Chromium;"
