@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from db import alerts, kinds, kpis, opportunity_cli, opportunity_seed, schema, users, vocab
+from db import alerts, backup, kinds, kpis, opportunity_cli, opportunity_seed, schema, users, vocab
 from db.engine import make_engine
 from db.exporter import export_file
 from db.fileio import EXTENSIONS
@@ -74,6 +74,27 @@ def build_parser() -> argparse.ArgumentParser:
     kpi.add_argument("--region", metavar="CODE")
     kpi.add_argument("--json", action="store_true", help="print JSON (the contract's format)")
 
+    sensitive = "The file holds every row, password hashes and login tokens included: it is created with mode 0600."
+    dump = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="write every row to one portable file (holds password hashes: keep it private)",
+        description="Write every row of the store to FILE, a zip of one stream per table with a checksummed "
+        f"manifest, restorable into SQLite or PostgreSQL. {sensitive}",
+    )
+    dump.add_argument("file", metavar="FILE")
+    load = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="load a backup file into an empty database (or replace every row with --force)",
+        description="Load a backup made by `backup` in one transaction: an empty database gets the backup's schema; "
+        f"a database at another schema revision is refused. {sensitive}",
+    )
+    load.add_argument("file", metavar="FILE")
+    load.add_argument(
+        "--force", action="store_true", help="replace every row of a database that holds data, its audit log included"
+    )
+
     alerts.add_digest_command(commands, parents=[common])
     add_match_command(commands, parents=[common])
     opportunity_cli.add_digest_opportunities_command(commands, parents=[common])
@@ -121,6 +142,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     url = database_url(getattr(args, "url", None))
     if args.command == "init":
         return _init(_engine(url, must_exist=False), args.sample)
+    if args.command == "backup":
+        return _backup(url, _output_path(Path(args.file)))
+    if args.command == "restore":
+        return _restore(url, _input_path(Path(args.file)), args.force, label=args.file)
     engine = _engine(url, must_exist=True)
     if args.command == "import":
         kind = _kind(args.kind)
@@ -138,7 +163,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     return _users(engine, args)
 
 
-def _engine(url: str, must_exist: bool) -> Engine:
+def _engine(url: str, must_exist: bool, must_be_current: bool = True) -> Engine:
     try:
         parsed = make_url(url)
         file_db = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
@@ -153,7 +178,7 @@ def _engine(url: str, must_exist: bool) -> Engine:
         raise UsageError(f"cannot reach the database: {str(exc).splitlines()[0]}") from None
     except ModuleNotFoundError as exc:
         raise UsageError(f"no driver for this database URL: {exc.name}") from None
-    if must_exist and not schema.is_current(engine):
+    if must_exist and must_be_current and not schema.is_current(engine):
         raise UsageError("the database was never initialised or is out of date: run `python -m db init`")
     return engine
 
@@ -172,6 +197,10 @@ def _check_extension(path: Path) -> None:
 
 def _input_file(path: Path) -> Path:
     _check_extension(path)
+    return _input_path(path)
+
+
+def _input_path(path: Path) -> Path:
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     return path
@@ -179,8 +208,14 @@ def _input_file(path: Path) -> Path:
 
 def _output_file(path: Path) -> Path:
     _check_extension(path)
+    return _output_path(path)
+
+
+def _output_path(path: Path) -> Path:
     if not path.parent.is_dir():
         raise UsageError(f"{path.parent}: no such directory")
+    if path.is_dir():
+        raise UsageError(f"{path}: is a directory")
     return path
 
 
@@ -227,6 +262,34 @@ def _import(engine: Engine, kind: str, path: Path, label: str) -> int:
 def _export(engine: Engine, kind: str, path: Path) -> int:
     count = export_file(engine, kind, path)
     print(f"{kind}: {count} exported to {path}")
+    return 0
+
+
+def _backup(url: str, path: Path) -> int:
+    # Any initialised revision: the backup before an upgrade is taken with the new code.
+    engine = _engine(url, must_exist=True, must_be_current=False)
+    if schema.current_revision(engine) is None:
+        raise UsageError("the database was never initialised: there is nothing to back up")
+    try:
+        manifest = backup.write_backup(engine, path)
+    except backup.BackupError as exc:
+        raise UsageError(str(exc)) from None
+    rows = sum(t["rows"] for t in manifest["tables"])
+    print(f"backup: {len(manifest['tables'])} tables, {rows} rows at schema revision {manifest['alembic_revision']} written to {path}")
+    return 0
+
+
+def _restore(url: str, path: Path, force: bool, label: str) -> int:
+    try:
+        manifest = backup.verify_backup(path)  # a damaged file is refused before any database is touched or created
+        summary = backup.restore_backup(_engine(url, must_exist=False), path, force=force, verified=manifest)
+    except backup.BackupError as exc:
+        raise Refused(str(exc)) from None
+    print(f"restore: {summary['tables']} tables, {summary['rows']} rows at schema revision {summary['revision']} from {label}")
+    if summary["replaced"]:
+        print(f"replaced {summary['replaced']} rows ({summary['replaced_audit']} of them audit rows)")
+    if summary["revision"] != schema.head_revision():
+        print(f"run `python -m db init` to upgrade the schema to revision {schema.head_revision()}")
     return 0
 
 
