@@ -224,31 +224,39 @@ def _fact_query(need: Need, partner_id: str | None = None):
     ).select_from(grouped.join(P, P.c.id == grouped.c.pid))
 
 
+def fact_rows(conn: Connection, need: Need, partner_id: str | None = None) -> list[Any]:
+    """The fact statement's rows, one per tied partner, columns in `Facts` field order
+    (counts and sums may be NULL or Decimal; `facts_from_row` makes them a `Facts`)."""
+    return conn.execute(_fact_query(need, partner_id)).all()
+
+
+def facts_from_row(r: Any) -> Facts:
+    """One `fact_rows` row as `Facts` (NULL counts and sums are 0)."""
+    # Positional, in Facts' field order.
+    return Facts(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        int(r[5] or 0),
+        int(r[6] or 0),
+        r[7],
+        r[8],
+        int(r[9] or 0),
+        int(r[10] or 0),
+        int(r[11] or 0),
+        r[12],
+        int(r[13] or 0),
+        int(r[14] or 0),
+        int(r[15] or 0),
+        bool(r[16]),
+        bool(r[17]),
+        bool(r[18]),
+        r[19],
+    )
+
+
 def partner_facts(conn: Connection, need: Need, partner_id: str | None = None) -> list[Facts]:
     """The aggregates of every partner tied to an asked area (or of one partner)."""
-    # Positional, in Facts' field order: this loop runs once per tied partner.
-    return [
-        Facts(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            int(r[5] or 0),
-            int(r[6] or 0),
-            r[7],
-            r[8],
-            int(r[9] or 0),
-            int(r[10] or 0),
-            int(r[11] or 0),
-            r[12],
-            int(r[13] or 0),
-            int(r[14] or 0),
-            int(r[15] or 0),
-            bool(r[16]),
-            bool(r[17]),
-            bool(r[18]),
-            r[19],
-        )
-        for r in conn.execute(_fact_query(need, partner_id))
-    ]
+    return [facts_from_row(r) for r in fact_rows(conn, need, partner_id)]

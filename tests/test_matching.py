@@ -25,8 +25,9 @@ import db.cli
 from db import kinds
 from db.errors import ValidationFailed
 from db.kinds import AGREEMENTS, PARTNERS
+from db.match_facts import fact_rows, facts_from_row, partner_facts
 from db.match_reasons import REASON_KEYS, render_reason, usd_text
-from db.matching import Need, check_need, match_partners, partner_facts, why_not, why_not_parts
+from db.matching import Need, Scorer, check_need, match_partners, ranked, why_not, why_not_parts
 from db.matching_cli import add_match_command, run_match
 from db.models import Engagement, PartnerPriorityArea
 from tests.conftest import run_cli_in_process
@@ -390,6 +391,64 @@ def test_gaining_a_matching_agreement_or_priority_never_lowers_a_score(engine, s
         assert gainer in after
         assert after[gainer] >= before.get(gainer, 0.0), (need, gainer)
         assert all(after[pid] == score for pid, score in before.items() if pid != gainer)
+
+
+# ---------------------------------------------------------------- the first N without scoring everyone
+
+
+def random_need(rng: random.Random) -> Need:
+    return Need(
+        areas=tuple(rng.sample(AREAS, rng.randint(1, 3))),
+        regions=tuple(rng.sample(REGIONS, rng.randint(0, 2))),
+        countries=tuple(rng.sample(["KEN", "FRA"], rng.randint(0, 1))),
+        agreement_type=rng.choice([None, "mou"]),
+        funding_mechanism=rng.choice([None, "grant"]),
+        partner_type=rng.choice([None, "government"]),
+        sector=rng.choice([None, "ict"]),
+        budget_usd=rng.choice([None, 100_000.0]),
+        since_year=rng.choice([None, 2010]),
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_first_n_are_the_full_ranking_cut_at_n(engine, seed):
+    """match_partners scores one by one only the partners whose numpy estimate can
+    reach the list; for every limit it must return exactly the first `limit` of the
+    full ranking (same scores, same tie order). Near-clones make ties: their values
+    differ by a cent, so their scores differ before rounding, and the one with the
+    smallest partner_id has the lowest unrounded score but ranks first."""
+    rng = random.Random(100 + seed)
+    with engine.begin() as conn:
+        ids = random_store(conn, rng, f"n{seed}")
+        for i in range(4):
+            clone = f"n{seed}-T{i}"
+            partner(conn, clone, "government", "KEN", priority_areas=["cybersecurity"])
+            agreement(conn, f"{clone}-A", clone, "2019-01-01", usd=1000 + i / 100)
+        for pid in rng.sample(ids, 3):
+            met(conn, pid, f"20{rng.randint(10, 20)}-0{rng.randint(1, 9)}-01")
+    for _ in range(5):
+        need = check_need(random_need(rng))
+        with engine.connect() as conn:
+            full = [(score, f.partner_id) for score, f in ranked(conn, need, TODAY)]
+            for limit in range(1, len(full) + 2):
+                found = match_partners(conn, need, limit=limit, today=TODAY)
+                assert [(m.score, m.partner_id) for m in found] == full[:limit], (need, limit)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_estimates_are_the_exact_scores_before_rounding(engine, seed):
+    rng = random.Random(200 + seed)
+    with engine.begin() as conn:
+        ids = random_store(conn, rng, f"e{seed}")
+        for pid in ids[:3]:
+            met(conn, pid, f"20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-01")
+    for _ in range(6):
+        need = check_need(random_need(rng))
+        scorer = Scorer(need, TODAY)
+        with engine.connect() as conn:
+            rows = fact_rows(conn, need)
+        exact = [scorer.unrounded(facts_from_row(r)) for r in rows]
+        assert scorer.estimates(rows) == pytest.approx(exact, rel=0, abs=1e-9), need
 
 
 # ---------------------------------------------------------------- why not
