@@ -155,6 +155,10 @@ def _statement_label(statement: str) -> str:
             "facet_counts",
             "per_year_by_type",
             "partner_options",
+            "_agreement_facets",
+            "_partner_facets",
+            "_facets_of_matching",
+            "normalized",
         ):
             if code.co_name == "_links":
                 return f"_links({frame.f_locals.get('column')})"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, and_, case, func, literal, select, union_all
+from sqlalchemy import BigInteger, Connection, String, and_, case, cast, func, literal, null, select, union_all
 from sqlalchemy.sql import ColumnElement, Select
 
 from db.cells import cents_to_usd
@@ -73,11 +73,18 @@ def derived_status(today: date) -> ColumnElement[str]:
     )
 
 
-def _link_clause(link, column: str, owner: str, values: tuple[str, ...]) -> ColumnElement[bool]:
-    # `owner IN (SELECT agreement_id ...)`, not a correlated EXISTS: the store can
-    # then start from the link table's (value, agreement_id) index and look the
-    # agreements up by `owner`, instead of probing the links once per agreement.
-    return A.c[owner].in_(select(link.c.agreement_id).where(link.c[column].in_(values)))
+def _link_clause(link, column: str, owner: str, values: tuple[str, ...], correlated: bool) -> ColumnElement[bool]:
+    """Agreements whose effective links include one of `values`.
+
+    Under a period, a correlated EXISTS: the period's index range drives and each
+    agreement probes the link table's key. Without one, `owner IN (SELECT
+    agreement_id ...)`: the store can start from the link table's (value,
+    agreement_id) index instead of walking every agreement (SQLite has no
+    statistics to choose between the two, so the statement's shape chooses)."""
+    matching = select(link.c.agreement_id).where(link.c[column].in_(values))
+    if correlated:
+        return matching.where(link.c.agreement_id == A.c[owner]).correlate(A).exists()
+    return A.c[owner].in_(matching)
 
 
 def _partner_clause(column: str, values: tuple[str, ...]) -> ColumnElement[bool]:
@@ -91,13 +98,14 @@ def where_clause(f: AgreementFilter, today: date, dialect: str = "sqlite") -> Co
         clauses.append(A.c.signed_year >= f.year_from)
     if f.year_to is not None:
         clauses.append(A.c.signed_year <= f.year_to)
+    period = f.year_from is not None or f.year_to is not None
     if f.regions:
-        clauses.append(_link_clause(R, "region", "regions_from_id", f.regions))
+        clauses.append(_link_clause(R, "region", "regions_from_id", f.regions, period))
     if f.areas:
-        clauses.append(_link_clause(AR, "area", "areas_from_id", f.areas))
+        clauses.append(_link_clause(AR, "area", "areas_from_id", f.areas, period))
     if f.countries:
         # Countries follow the regions: an amendment without its own takes its parent's.
-        clauses.append(_link_clause(C, "country", "regions_from_id", f.countries))
+        clauses.append(_link_clause(C, "country", "regions_from_id", f.countries, period))
     if f.types:
         clauses.append(A.c.agreement_type.in_(f.types))
     if f.partners:
@@ -147,7 +155,10 @@ def normalized(conn: Connection, f: AgreementFilter) -> AgreementFilter:
     planner may then pick the index that suits the rest of the query."""
     if f.year_from is None and f.year_to is None:
         return f
-    first, last = conn.execute(select(func.min(A.c.signed_year), func.max(A.c.signed_year))).one()
+    # Two subqueries: SQLite answers a lone min() or max() from one end of the
+    # index, but both in one SELECT from a scan.
+    bounds = (select(func.min(A.c.signed_year)).scalar_subquery(), select(func.max(A.c.signed_year)).scalar_subquery())
+    first, last = conn.execute(select(*bounds)).one()
     if first is None:
         return f
     if f.year_from is not None and f.year_from <= first:
@@ -203,7 +214,7 @@ def search(
             A.c.regions_from_id,
             A.c.areas_from_id,
         )
-        .where(where)
+        .where(where, *_signed_date_range(f, sort))
         .order_by(*_sort_columns(conn, sort))
         .limit(page_size)
         .offset(max(page - 1, 0) * page_size)
@@ -217,6 +228,20 @@ def search(
         row["regions"] = regions.get(row["regions_from_id"], [])
         row["areas"] = areas.get(row.pop("areas_from_id"), [])
     return rows, int(total)
+
+
+def _signed_date_range(f: AgreementFilter, sort: str) -> list[ColumnElement[bool]]:
+    """The period again, on signed_date (signed_year is its year, stored beside it),
+    for the date sorts: the page then starts inside ix_agreement_signed_date_id at
+    the period's end and stops after a page of matches, instead of sorting them all."""
+    if sort not in ("signed_desc", "signed_asc") and sort in SORTS:
+        return []
+    clauses = []
+    if f.year_from is not None:
+        clauses.append(A.c.signed_date >= date(f.year_from, 1, 1))
+    if f.year_to is not None:
+        clauses.append(A.c.signed_date < date(f.year_to + 1, 1, 1))
+    return clauses
 
 
 def _links(conn: Connection, link, column: str, owners: list[str]) -> dict[str, list[str]]:
@@ -277,6 +302,11 @@ def facets(conn: Connection, f: AgreementFilter, today: date, partner_limit: int
         by_filter.setdefault(f.without(facet), []).append(facet)
     found: dict[str, dict[str, int]] = {}
     for where_f, names in by_filter.items():
+        if where_f == f and f != AgreementFilter():
+            # The filter is set: its rows are found once and every facet that
+            # counts under it is counted from them (one statement).
+            found |= _facets_of_matching(conn, f, today, names, partner_limit)
+            continue
         wanted = [n for n in names if n in AGREEMENT_FACETS]
         if wanted:
             found |= {n: c for n, c in _agreement_facets(conn, where_f, today).items() if n in wanted}
@@ -287,6 +317,101 @@ def facets(conn: Connection, f: AgreementFilter, today: date, partner_limit: int
             if name in LINK_FACETS:
                 found[name] = facet_counts(conn, where_f, name, today)
     return {name: found[name] for name in (*FACETS, "partners")}
+
+
+def _facets_of_matching(
+    conn: Connection, f: AgreementFilter, today: date, names: list[str], partner_limit: int
+) -> dict[str, dict[str, int]]:
+    """The facets `names` under `f`, from one statement: the matching agreements
+    are read once into a MATERIALIZED CTE, then grouped once per facet (UNION
+    ALL). Without this each facet would find the same rows again (a period and
+    a region: one range of ix_agreement_explorer_cover and one link probe per
+    row, per facet). Used only when `f` filters something: under no filter the
+    CTE would copy every agreement, and the plain statements read indexes."""
+    matched = (
+        _base(f)
+        .add_columns(
+            A.c.signed_year,
+            A.c.agreement_type,
+            A.c.status,
+            A.c.end_date,
+            A.c.parent_id,
+            A.c.partner_id,
+            A.c.regions_from_id,
+            A.c.areas_from_id,
+        )
+        .where(_where(conn, f, today))
+        .cte("matched")
+        .prefix_with("MATERIALIZED")
+    )
+    no_key, zero = cast(null(), String), literal(0, BigInteger)
+    parts: list[Select] = []
+    if any(n in AGREEMENT_FACETS for n in names):
+        expired = func.sum(case((and_(matched.c.status.is_(None), matched.c.end_date < today), 1), else_=0))
+        new = func.sum(case((matched.c.parent_id.is_(None), 1), else_=0))
+        parts.append(
+            select(literal("agreement"), matched.c.agreement_type, matched.c.status, func.count(), expired, new)
+            .group_by(matched.c.agreement_type, matched.c.status)
+        )
+    for name in names:
+        if name in LINK_FACETS:
+            link, column, owner = LINK_FACETS[name]
+            # `|| ''` keeps SQLite from indexing the CTE to scan the whole link
+            # table: it reads the matching rows and probes the link's key.
+            joined = matched.join(link, link.c.agreement_id == matched.c[owner].concat(""))
+            parts.append(
+                select(literal(name), link.c[column], no_key, func.count(), zero, zero)
+                .select_from(joined)
+                .group_by(link.c[column])
+            )
+    if any(n in (*PARTNER_FIELDS, "partners") for n in names):
+        per_partner = (
+            select(matched.c.partner_id, func.count().label("n")).group_by(matched.c.partner_id).cte("per_partner")
+        )
+        with_partner = per_partner.join(P, P.c.id == per_partner.c.partner_id)
+        total = func.sum(per_partner.c.n)
+        for name, column in (("partner_types", P.c.partner_type), ("sectors", P.c.sector)):
+            if name in names:
+                parts.append(
+                    select(literal(name), column, no_key, total, zero, zero).select_from(with_partner).group_by(column)
+                )
+        if "partners" in names:
+            rank = func.row_number().over(order_by=(per_partner.c.n.desc(), P.c.name))
+            top = (
+                select(per_partner.c.partner_id, per_partner.c.n, rank.label("position"))
+                .select_from(with_partner)
+                .order_by(per_partner.c.n.desc(), P.c.name)
+                .limit(partner_limit)
+                .subquery()
+            )
+            parts.append(select(literal("partners"), top.c.partner_id, no_key, top.c.n, top.c.position, zero))
+    counts: dict[str, dict[str, int]] = {name: {} for name in names}
+    types: dict[str, int] = {}
+    statuses: dict[str, int] = {}
+    kinds = {"new": 0, "amendment": 0}
+    ranked: list[tuple[int, str, int]] = []
+    for facet, key, status, n, x, y in conn.execute(union_all(*parts)):
+        n, x, y = int(n), int(x or 0), int(y or 0)
+        if facet == "agreement":
+            types[key] = types.get(key, 0) + n
+            if status is not None:
+                statuses[status] = statuses.get(status, 0) + n
+            else:
+                statuses["completed"] = statuses.get("completed", 0) + x
+                statuses["active"] = statuses.get("active", 0) + n - x
+            kinds["new"] += y
+            kinds["amendment"] += n - y
+        elif facet == "partners":
+            ranked.append((x, key, n))
+        elif key is not None:
+            counts[facet][key] = n
+    found = {name: _largest_first(c) for name, c in counts.items() if name != "partners"}
+    for name, c in (("types", types), ("statuses", statuses), ("kinds", kinds)):
+        if name in names:
+            found[name] = _largest_first(c)
+    if "partners" in names:
+        found["partners"] = {key: n for _position, key, n in sorted(ranked)}
+    return found
 
 
 def _agreement_facets(conn: Connection, f: AgreementFilter, today: date) -> dict[str, dict[str, int]]:
