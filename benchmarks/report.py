@@ -22,6 +22,8 @@ from benchmarks.report_load import DEFAULT_RESULTS as LOAD_RESULTS
 from benchmarks.report_load import load_section
 from benchmarks.report_matching import DEFAULT_RESULTS as MATCHING_RESULTS
 from benchmarks.report_matching import matching_section
+from benchmarks.report_pages import DEFAULT_RESULTS as PAGES_RESULTS
+from benchmarks.report_pages import pages_section
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RESULTS = ROOT / "benchmarks" / "results" / "kpis.json"
@@ -123,6 +125,7 @@ def render(
     explorer: dict[str, Any] | None = None,
     matching: dict[str, Any] | None = None,
     load_results: dict[str, Any] | None = None,
+    pages: dict[str, Any] | None = None,
 ) -> str:
     """The whole PERFORMANCE.md for one results document."""
     sections = [HEADER, machine_section(document), verdict_section(document)]
@@ -139,6 +142,8 @@ def render(
         sections.append(matching_section(matching))
     if load_results:
         sections.append(load_section(load_results))
+    if pages:
+        sections.append(pages_section(pages))
     sections += [METHOD, reproduce_section(document, results_path)]
     return "\n\n".join(sections) + "\n"
 
@@ -395,7 +400,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     explorer = load(EXPLORER_RESULTS) if EXPLORER_RESULTS.exists() else None
     matching = load(MATCHING_RESULTS) if MATCHING_RESULTS.exists() else None
     load_results = load(LOAD_RESULTS) if LOAD_RESULTS.exists() else None
-    text = render(load(args.results), _display_path(args.results), explorer, matching, load_results)
+    pages = load(PAGES_RESULTS) if PAGES_RESULTS.exists() else None
+    text = render(load(args.results), _display_path(args.results), explorer, matching, load_results, pages)
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         if current != text:

@@ -28,13 +28,14 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
+from benchmarks import synthetic_pages as pages
 from db import kpi_summary, vocab
 from db.engine import make_engine
 from db.models import Base
 from db.schema import head_revision, upgrade_to_head
 
 # Bump when the generator changes: stored stores with another version are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: engagements, sponsorship platform, opportunities, users
 DEFAULT_SEED = 20261128
 FIRST_YEAR, LAST_YEAR = 1993, 2026
 AGREEMENTS_PER_PARTNER = 9
@@ -70,6 +71,18 @@ class StoreShape:
     @property
     def sponsorships(self) -> int:
         return self.events * SPONSORSHIPS_PER_EVENT
+
+    @property
+    def requests(self) -> int:
+        return max(1, self.sponsorships // pages.SPONSORSHIPS_PER_REQUEST)
+
+    @property
+    def opportunities(self) -> int:
+        return max(1, self.agreements // pages.AGREEMENTS_PER_OPPORTUNITY)
+
+    @property
+    def subscribers(self) -> int:
+        return max(1, self.partners // pages.PARTNERS_PER_SUBSCRIBER)
 
     def params(self) -> dict[str, Any]:
         """What identifies a built store: same params, same rows."""
@@ -285,6 +298,7 @@ def fill_store(engine: Engine, shape: StoreShape) -> dict[str, int]:
             conn.execute(insert(T["agreement_area"]), areas)
     _insert_in_batches(engine, "event", event_rows(shape))
     _insert_in_batches(engine, "sponsorship", sponsorship_rows(shape))
+    fill_page_tables(engine, shape)
     # The rows went in past db/kinds.py: the KPI summaries are built from them,
     # as `python -m db init` and a bulk import would.
     with engine.begin() as conn:
@@ -292,8 +306,69 @@ def fill_store(engine: Engine, shape: StoreShape) -> dict[str, int]:
     return row_counts(engine)
 
 
+OPPORTUNITY_CHILDREN = {
+    "texts": "opportunity_text", "areas": "opportunity_area", "regions": "opportunity_region",
+    "countries": "opportunity_country", "leads": "opportunity_lead", "media": "opportunity_media",
+}  # fmt: skip
+
+
+def fill_page_tables(engine: Engine, shape: StoreShape) -> None:
+    """Engagements, the sponsorship platform, opportunities and the demo accounts
+    (benchmarks/synthetic_pages.py). Ids are given, not generated, so the link rows
+    can name them; PostgreSQL's sequences are moved past them afterwards."""
+    seed = shape.seed
+    _insert_in_batches(engine, "engagement", pages.engagement_rows(seed, shape.partners))
+    _insert_in_batches(engine, "event", pages.upcoming_event_rows(seed, shape.events))
+    event_ids = [f"EV{i:06d}" for i in range(shape.events)]
+    event_ids += [row["id"] for row in pages.upcoming_event_rows(seed, shape.events)]
+    _insert_in_batches(engine, "event_text", pages.event_text_rows(event_ids))
+    packages = ({"id": n, **row} for n, row in enumerate(pages.package_rows(seed, event_ids), start=1))
+    _insert_in_batches(engine, "sponsorship_package", packages)
+    _insert_in_batches(engine, "package_text", pages.package_text_rows(len(event_ids) * pages.PACKAGES_PER_EVENT))
+    _insert(engine, "discount_rule", [{"active": True, "version": 1, **row} for row in pages.discount_rule_rows()])
+    requests, items = [], []
+    for n, (request, request_items) in enumerate(
+        pages.request_rows(seed, shape.requests, event_ids, shape.partners), start=1
+    ):
+        requests.append({"id": n, **request})
+        items.extend(request_items)
+    _insert_in_batches(engine, "sponsorship_request", iter(requests))
+    _insert_in_batches(engine, "sponsorship_request_item", iter(items))
+    _insert_in_batches(engine, "revenue_allocation", pages.allocation_rows(seed, event_ids))
+    children: dict[str, list[dict[str, Any]]] = {
+        "opportunity": [], "opportunity_text": [], "opportunity_area": [], "opportunity_region": [],
+        "opportunity_country": [], "opportunity_lead": [], "opportunity_media": [],
+    }  # fmt: skip
+    for o in pages.opportunity_rows(seed, shape.opportunities):
+        children["opportunity"].append(o["opportunity"])
+        for key, table in OPPORTUNITY_CHILDREN.items():
+            children[table].extend(o[key])
+    subscribers: dict[str, list[dict[str, Any]]] = {
+        "subscriber": [], "subscriber_area": [], "subscriber_region": [], "outbox": []
+    }  # fmt: skip
+    for s in pages.subscriber_rows(seed, shape.subscribers):
+        subscribers["subscriber"].append(s["subscriber"])
+        subscribers["subscriber_area"].extend(s["areas"])
+        subscribers["subscriber_region"].extend(s["regions"])
+        subscribers["outbox"].append(s["outbox"])
+    for table, rows in (children | subscribers).items():
+        _insert_in_batches(engine, table, iter(rows))
+    _insert(engine, "app_user", pages.user_rows())
+    _insert(engine, "login_session", pages.login_session_rows())
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            for table in ("sponsorship_package", "sponsorship_request", "opportunity", "subscriber"):
+                conn.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                )
+
+
 def row_counts(engine: Engine) -> dict[str, int]:
-    tables = ("partner", "agreement", "agreement_region", "agreement_area", "event", "sponsorship")
+    tables = (
+        "partner", "agreement", "agreement_region", "agreement_area", "event", "sponsorship",
+        "engagement", "sponsorship_package", "sponsorship_request", "opportunity", "opportunity_text",
+        "opportunity_lead", "subscriber",
+    )  # fmt: skip
     with engine.connect() as conn:
         return {name: int(conn.execute(select(func.count()).select_from(T[name])).scalar_one()) for name in tables}
 

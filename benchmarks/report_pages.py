@@ -1,0 +1,255 @@
+"""The "every page" section of docs/PERFORMANCE.md, from benchmarks/results/pages.json.
+
+    python -m benchmarks.report_pages [benchmarks/results/pages.json]
+
+prints the Markdown section; benchmarks/report.py includes it through
+`pages_section(results)`. Figures and plans come from the JSON; what limits a
+page and the next step (NEXT_STEPS) are written here, from those plans.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RESULTS = ROOT / "benchmarks" / "results" / "pages.json"
+BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+PLAN_LINES = 14
+
+# Page -> (what limits it at 1M, the next step). Written from the plans below; a page
+# that misses a target without an entry here says so in the section.
+NEXT_STEPS: dict[str, tuple[str, str]] = {}
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def _ms(value: float) -> str:
+    return f"{value * 1000:.1f} ms"
+
+
+def _entries(results: dict[str, Any], backend: str) -> list[dict[str, Any]]:
+    return sorted((e for e in results["results"] if e["backend"] == backend), key=lambda e: e["size"])
+
+
+def _columns(results: dict[str, Any]) -> list[dict[str, Any]]:
+    return _entries(results, "sqlite") + _entries(results, "postgresql")
+
+
+def _head(columns: list[dict[str, Any]], first: str) -> list[str]:
+    names = [f"{BACKEND_NAMES[e['backend']]} {e['size']:,}" for e in columns]
+    return [f"| {first} | " + " | ".join(names) + " |", "|---|" + "---:|" * len(columns)]
+
+
+def _table(results: dict[str, Any], cell) -> list[str]:
+    columns = _columns(results)
+    lines = _head(columns, "page")
+    for key, case in results["cases"].items():
+        cells = [cell(e["pages"][key]) if key in e["pages"] else "" for e in columns]
+        lines.append(f"| {case['label']} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _data_cell(page: dict[str, Any]) -> str:
+    data = page.get("data")
+    if not data:
+        return "no data"
+    return f"{_seconds(data['cold']['median_s'])} / {_ms(data['warm']['median_s'])}"
+
+
+def _app_cell(page: dict[str, Any]) -> str:
+    app = page["app"]
+    return f"{_seconds(app['first_run']['median_s'])} / {_seconds(app['second_run']['median_s'])}"
+
+
+def _largest(results: dict[str, Any], backend: str) -> dict[str, Any] | None:
+    entries = _entries(results, backend)
+    return entries[-1] if entries else None
+
+
+def _verdicts(results: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The targets table at the largest SQLite store, and the pages that miss one."""
+    targets = results["settings"]["targets"]
+    sqlite, pg = _largest(results, "sqlite"), _largest(results, "postgresql")
+    pg_same = next((e for e in _entries(results, "sqlite") if pg and e["size"] == pg["size"]), None)
+    compare = f"PostgreSQL / SQLite at {pg['size']:,}" if pg and pg_same else "PostgreSQL / SQLite"
+    lines = [
+        f"| page | cold < {_seconds(targets['cold_s'])} | warm < {_ms(targets['warm_s'])} | {compare} (cold) | met |",
+        "|---|---:|---:|---:|---|",
+    ]
+    missing = []
+    for key, case in results["cases"].items():
+        page = sqlite["pages"].get(key) if sqlite else None
+        if page is None:
+            continue
+        data = page.get("data")
+        if not data:
+            lines.append(f"| {case['label']} | no data | no data | | yes (no data path) |")
+            continue
+        cold, warm = data["cold"]["median_s"], data["warm"]["median_s"]
+        ratio = None
+        if pg and pg_same and key in pg["pages"] and "data" in pg["pages"][key]:
+            ratio = pg["pages"][key]["data"]["cold"]["median_s"] / max(
+                pg_same["pages"][key]["data"]["cold"]["median_s"], 1e-6
+            )
+        failed = [
+            name
+            for name, ok in (
+                ("cold", cold < targets["cold_s"]),
+                ("warm", warm < targets["warm_s"]),
+                ("PostgreSQL", ratio is None or ratio <= targets["postgresql_over_sqlite"]),
+            )
+            if not ok
+        ]
+        if failed:
+            missing.append(key)
+        ratio_cell = f"{ratio:.1f}x" if ratio is not None else "not measured"
+        lines.append(
+            f"| {case['label']} | {_seconds(cold)} | {_ms(warm)} | {ratio_cell} |"
+            f" {'yes' if not failed else '**no**: ' + ', '.join(failed)} |"
+        )
+    return lines, missing
+
+
+def _outside_helpers(page: dict[str, Any]) -> str:
+    owners = page["app"]["second_run_sql"]["by_owner"]
+    parts = [
+        f"`{owner}` {v['statements']} ({_seconds(v['s'])})"
+        for owner, v in sorted(owners.items(), key=lambda kv: -kv[1]["s"])
+    ]
+    return ", ".join(parts) or "none"
+
+
+def _limit_lines(results: dict[str, Any], missing: list[str]) -> list[str]:
+    sqlite = _largest(results, "sqlite")
+    lines = []
+    for key in missing:
+        page = sqlite["pages"][key]
+        data = page["data"]
+        label = results["cases"][key]["label"]
+        calls = sorted(data["calls_cold_first_run"], key=lambda c: -c["s"])
+        slow_calls = ", ".join(f"`{c['helper']}` {_seconds(c['s'])} ({c['statements']} statements)" for c in calls[:3])
+        lines += [f"#### {label}", "", f"Cold at {sqlite['size']:,}, first run, by helper: {slow_calls}.", ""]
+        limit, step = NEXT_STEPS.get(key, ("(not analysed yet)", "(not analysed yet)"))
+        lines += [f"- **What limits it:** {limit}", f"- **Next step:** {step}", ""]
+        for plan in (data.get("plans") or [])[:2]:
+            lines += [
+                f"`{plan['function']}` in `{plan['helper']}` ({_seconds(plan['s'])}), EXPLAIN QUERY PLAN:",
+                "",
+                "```text",
+                *plan["plan"][:PLAN_LINES],
+                *(["..."] if len(plan["plan"]) > PLAN_LINES else []),
+                "```",
+                "",
+            ]
+    return lines
+
+
+def pages_section(results: dict[str, Any]) -> str:
+    """The Markdown section "## Every page" for docs/PERFORMANCE.md."""
+    settings, machine, git = results["settings"], results["machine"], results["git"]
+    targets = settings["targets"]
+    commit = (git.get("commit") or "unknown")[:12] + (" (uncommitted changes)" if git.get("dirty") else "")
+    verdicts, missing = _verdicts(results)
+    sqlite = _largest(results, "sqlite")
+    all_entries = results["results"]
+    hits = all(p["data"]["warm_is_cache_hit"] for e in all_entries for p in e["pages"].values() if "data" in p)
+    matched = all(p["helpers_match"] for e in all_entries for p in e["pages"].values())
+    clean = all(p["app"]["landed"] and not p["app"]["problems"] for e in all_entries for p in e["pages"].values())
+    runs = results.get("runs") or [results]
+    loads = "; ".join(
+        f"{r['date_utc']}: {r['machine']['loadavg_start'][0]} at the start, {r['machine'].get('loadavg_end', ['?'])[0]} at the end"
+        for r in runs
+    )
+    lines = [
+        "## Every page",
+        "",
+        "What each page costs on first open with its default filters, as the user it is opened as "
+        "(`benchmarks/pages_cases.py`: every page of `components/navigation.py` that someone can open, plus "
+        "the agreement and partner pages `?id=` and matching after a search). The **data path** is the "
+        "sequence of helper calls of `components/*queries*.py` the page makes, recorded during its AppTest "
+        "run and replayed in a fresh process: **cold** is the first pass (empty `st.cache_data`, fresh "
+        "engine, SQLite page cache empty, OS file cache not dropped), **warm** the same calls again (cache "
+        "hits; the few helpers that are uncached by design, leads, the outbox and users, run again). The "
+        "**AppTest** run is `app.py` in `streamlit.testing`, signed in, the page opened as the session's "
+        "first run (a deep link, in a fresh process: it includes importing the page's libraries once), "
+        "then a second run. Peak memory is the extra resident memory of the process (VmHWM minus VmRSS), "
+        "the largest of the runs. The explorer, matching and KPI sections above break those three data "
+        "paths down by statement; here they appear as whole pages.",
+        "",
+        f"**Run.** Commit {commit}, {settings['runs']} fresh processes per page and kind, medians; "
+        f"{machine['cpu_count']} cores shared with other benchmarks, load average {loads}. Stores of "
+        f"benchmarks/synthetic.py (generator {settings['generator']}, seed {settings['seed']}), today fixed at "
+        f"{settings['today']}. Checks: each page opened where asked without an error: "
+        f"**{'yes' if clean else 'NO'}**; the helpers each page called are the ones listed in "
+        f"pages_cases.py: **{'yes' if matched else 'NO'}**; every warm call of a cached helper ran no SQL and "
+        f"returned the cold result: **{'yes' if hits else 'NO'}**.",
+        "",
+        f"### Targets at {sqlite['size']:,} agreements (SQLite)" if sqlite else "### Targets",
+        "",
+        f"Data path under {_seconds(targets['cold_s'])} cold and under {_ms(targets['warm_s'])} warm; "
+        f"PostgreSQL within {targets['postgresql_over_sqlite']:.0f}x of SQLite (cold, at the largest size "
+        "measured on both).",
+        "",
+        *verdicts,
+        "",
+        "### Data path: cold / warm, median",
+        "",
+        *_table(results, _data_cell),
+        "",
+        "### AppTest: first run / second run, median",
+        "",
+        *_table(results, _app_cell),
+        "",
+        "### Peak extra memory (MB): data path, AppTest",
+        "",
+        *_table(
+            results,
+            lambda p: (
+                f"{p['data']['peak_mb']:.0f}, {p['app']['peak_mb']:.0f}"
+                if p.get("data")
+                else f"-, {p['app']['peak_mb']:.0f}"
+            ),
+        ),
+        "",
+        f"### SQL on every rerun ({sqlite['size']:,}, the AppTest's second run)"
+        if sqlite
+        else "### SQL on every rerun",
+        "",
+        "What a page runs even when every cache is warm: the session check of `components/auth.py` (one "
+        "indexed lookup), uncached helpers, and SQL that a view runs itself.",
+        "",
+        *(
+            f"- {results['cases'][key]['label']}: {_outside_helpers(page)}"
+            for key, page in (sqlite["pages"].items() if sqlite else [])
+        ),
+        "",
+        "### The data path of each page",
+        "",
+        "| page | opened as | helpers, in call order |",
+        "|---|---|---|",
+        *(
+            f"| {results['cases'][key]['label']} | {page['username'] or 'visitor'} |"
+            f" {', '.join(f'`{h}`' for h in page['helpers_called']) or 'none'} |"
+            for key, page in (all_entries[0]["pages"].items() if all_entries else [])
+        ),
+        "",
+    ]
+    if missing:
+        lines += ["### What limits the pages that miss a target", "", *_limit_lines(results, missing)]
+    return "\n".join(lines).rstrip("\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    path = Path(argv[0]) if argv else DEFAULT_RESULTS
+    print(pages_section(json.loads(path.read_text(encoding="utf-8"))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
