@@ -33,7 +33,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, event, inspect, select
 
-from db import agreements, kpis, money, partners
+from db import agreements, kpis, kpis_base, money, partners
 from db.engine import make_engine
 from db.models import Agreement
 
@@ -209,11 +209,12 @@ REQUESTS = {
 
 @pytest.mark.parametrize("request_name", list(REQUESTS))
 def test_filtered_kpi_statements_read_agreement_through_an_index(sample_engine: Engine, request_name: str) -> None:
-    """Every kpi_set statement over `agreement`: the period through
+    """The direct route (db/kpis_base.py, the reference and the benchmark's
+    baseline), every statement over `agreement`: the period through
     ix_agreement_kpi_cover, "signed before the period?" through
     ix_agreement_partner_signed_year, a region through agreement_region's keys."""
     year_from, year_to, region = REQUESTS[request_name]
-    statements = kpi_statements(sample_engine, lambda conn: kpis.kpi_set(conn, year_from, year_to, region))
+    statements = kpi_statements(sample_engine, lambda conn: kpis_base.kpi_set(conn, year_from, year_to, region))
     # by_year, partners, by_region, by_area, by_type, top_partners.
     assert len(statements) >= 6, [s.short() for s in statements]
     with sample_engine.connect() as conn:
@@ -236,6 +237,43 @@ def test_filtered_kpi_statements_read_agreement_through_an_index(sample_engine: 
             if region:
                 links = reads_of(accesses, statement, "agreement_region")
                 assert any(served(a, ("region",), None, dialect) for a in links), message
+
+
+SUMMARY_KEYS = {
+    "kpi_agreement_cell": "region_key",
+    "kpi_link_cell": "region_key",
+    "kpi_partner_cell": "region_key",
+    "kpi_partner_total": "region_key",
+    "kpi_partner_year": "partner_id",
+}
+
+
+@pytest.mark.parametrize("request_name", list(REQUESTS))
+def test_kpi_set_reads_the_summaries_by_their_keys(sample_engine: Engine, request_name: str) -> None:
+    """The app's and the command line's kpi_set: no link table at all, `agreement`
+    only at the two ends of ix_agreement_signed_year (the period's default
+    bounds), and every summary table through its key, never whole."""
+    year_from, year_to, region = REQUESTS[request_name]
+    with captured(sample_engine) as statements, sample_engine.connect() as conn:
+        kpis.kpi_set(conn, year_from, year_to, region)
+    summaries_read: set[str] = set()
+    with sample_engine.connect() as conn:
+        dialect = conn.dialect.name
+        for statement in statements:
+            accesses, text = plan(conn, statement)
+            message = f"{statement.short()}\n{text}"
+            for access in accesses:
+                assert access.table not in ("agreement_region", "agreement_area"), message
+                if access.table == "agreement":
+                    # min()/max() read one end of an index led by signed_year: SQLite
+                    # shows a SEARCH with no condition, PostgreSQL a Limit over an
+                    # index scan; a SCAN or Seq Scan would read every row.
+                    assert access.how not in ("SCAN", "Seq Scan"), message
+                    assert set(access.indexes) & {"ix_agreement_signed_year", COVER}, message
+                elif access.table in SUMMARY_KEYS:
+                    summaries_read.add(access.table)
+                    assert served(access, (SUMMARY_KEYS[access.table],), None, dialect), f"{access}\n{message}"
+    assert summaries_read == set(SUMMARY_KEYS) - ({"kpi_partner_year"} if not region and not year_from else set())
 
 
 def test_partner_statements_read_agreement_through_an_index(sample_engine: Engine) -> None:
