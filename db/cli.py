@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from db import alerts, backup, kinds, kpis, opportunity_cli, opportunity_seed, schema, users, vocab
+from db import alerts, backup, kinds, kpi_summary, kpis, opportunity_cli, opportunity_seed, schema, users, vocab
 from db.engine import make_engine
 from db.exporter import export_file
 from db.fileio import EXTENSIONS
@@ -73,6 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
     kpi.add_argument("--to", dest="year_to", type=int, metavar="YEAR")
     kpi.add_argument("--region", metavar="CODE")
     kpi.add_argument("--json", action="store_true", help="print JSON (the contract's format)")
+
+    summaries = commands.add_parser(
+        "summaries",
+        parents=[common],
+        help="check the KPI summary tables against the base tables, or rebuild them",
+        description="The KPI set is read from summary tables that every write through the app, the importer "
+        "and this command line keeps exact. Rows written another way (SQL by hand) leave them stale: --check "
+        "says which tables differ (exit 1), --rebuild recomputes them in one transaction.",
+    )
+    action = summaries.add_mutually_exclusive_group(required=True)
+    action.add_argument("--check", action="store_true", help="compare with a recomputation; exit 1 if they differ")
+    action.add_argument("--rebuild", action="store_true", help="recompute every summary table")
 
     sensitive = "The file holds every row, password hashes and login tokens included: it is created with mode 0600."
     dump = commands.add_parser(
@@ -154,6 +166,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _export(engine, _kind(args.kind), _output_file(Path(args.file)))
     if args.command == "kpis":
         return _kpis(engine, args)
+    if args.command == "summaries":
+        return _summaries(engine, args.rebuild)
     if args.command == "digest":
         return alerts.run_digest(engine, args)
     if args.command == "match":
@@ -161,6 +175,23 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "digest-opportunities":
         return opportunity_cli.run_digest_opportunities(engine, args)
     return _users(engine, args)
+
+
+def _summaries(engine: Engine, rebuild: bool) -> int:
+    if rebuild:
+        with engine.begin() as conn:
+            kpi_summary.rebuild(conn)
+        print("KPI summary tables rebuilt")
+        return 0
+    with engine.connect() as conn:
+        differing = kpi_summary.differences(conn)
+    if not differing:
+        print("KPI summary tables match the base tables")
+        return 0
+    for table, rows in differing.items():
+        print(f"{table}: {rows} rows differ", file=sys.stderr)
+    print("run `python -m db summaries --rebuild`", file=sys.stderr)
+    return 1
 
 
 def _engine(url: str, must_exist: bool, must_be_current: bool = True) -> Engine:

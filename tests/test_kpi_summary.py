@@ -199,3 +199,24 @@ def test_top_partners_search_stops_early_and_still_finds_the_best(engine: Engine
         top = kpis.top_partners(conn, period)
         assert [p["partner_id"] for p in top] == [f"Q{i:02d}" for i in range(39, 29, -1)]
         assert top == kpis_base.top_partners(conn, period)
+
+
+def test_summaries_command_finds_rows_written_by_hand_and_rebuilds(engine: Engine, db_url: str, cli) -> None:
+    _seed_store(engine, random.Random(5))
+    assert cli("--url", db_url, "summaries", "--check").code == 0
+    before = cli("--url", db_url, "kpis", "--json").out
+    with engine.begin() as conn:
+        # SQL past the app: the summaries do not know this agreement.
+        conn.execute(text(
+            "INSERT INTO agreement (id, partner_id, title, agreement_type, signed_date, signed_year, value_cents,"
+            " regions_from_id, areas_from_id, version) VALUES ('HAND', 'P1', 'By hand', 'mou', '2012-03-04', 2012,"
+            " 100000, 'HAND', 'HAND', 1)"
+        ))
+    stale = cli("--url", db_url, "summaries", "--check")
+    assert stale.code == 1 and "kpi_agreement_cell" in stale.err and "--rebuild" in stale.err
+    assert cli("--url", db_url, "kpis", "--json").out == before  # stale, as the check said
+    assert cli("--url", db_url, "summaries", "--rebuild").code == 0
+    assert cli("--url", db_url, "summaries", "--check").code == 0
+    with engine.connect() as conn:
+        assert kpis.kpi_set(conn) == kpis_base.kpi_set(conn)
+    assert cli("--url", db_url, "kpis", "--json").out != before
