@@ -1,25 +1,38 @@
-"""Benchmark of partner matching, cold and warm, per store size.
+"""Benchmark of partner matching, cold and warm, per store size and backend.
 
     python -m benchmarks.matching [--sizes 10000,100000,1000000] [--runs 3]
+        [--backend sqlite|postgresql] [--merge] [--baseline FILE]
         [--out benchmarks/results/matching.json] [--stores benchmarks/stores] [--smoke]
 
 Times what views/partners' matching tab asks for: components.partner_queries.matches(need,
 limit=20), i.e. the st.cache_data helper around db.matching.match_partners (one
-aggregate "fact" statement over every partner tied to an asked area, scoring
-in Python, then reason_parts for the 20 shown). The store URL and today
-(TODAY) are given through PARTNERSHIPS_DATABASE_URL / PARTNERSHIPS_TODAY, so
-the helper calls match_partners(conn, need, limit=20, today=TODAY).
+aggregate "fact" statement over every partner tied to an asked area, numpy
+estimates of every score, exact scores for those that can reach the first 20,
+then reason_parts for the 20 shown). The store URL and today (TODAY) are given
+through PARTNERSHIPS_DATABASE_URL / PARTNERSHIPS_TODAY, so the helper calls
+match_partners(conn, need, limit=20, today=TODAY).
 
 Each (size, need, run) is one fresh spawned process with a fresh engine, as in
 benchmarks/explorer.py (whose helpers this reuses): "cold" is the first call
 (cache miss), "warm" the second, identical call (cache hit, must run no SQL).
-The OS page cache is not dropped. Peak memory: benchmarks.kpis.PeakMemory.
+The OS page cache is not dropped. Besides the wall-clock time, the worker's CPU
+time of the cold call is recorded (on SQLite the engine runs in the worker, so
+it is nearly all the work; on PostgreSQL it is the client's share only): on a
+shared machine the wall clock also counts time spent waiting for a core.
+Peak memory: benchmarks.kpis.PeakMemory.
 
-Only EXISTING SQLite stores whose params match are used (benchmarks/synthetic.py
-lookup, as explorer.py); a size whose store would be (re)built is skipped and
-listed under "skipped", except with --build (the smoke test's temporary store).
+SQLite: only EXISTING stores are used (benchmarks/synthetic.py lookup), never
+(re)built, because other benchmarks share them: a store is used when its stored
+params have this size, the seed and the schema head; its generator version is
+recorded (the matching tables are the same in every version; version 2 adds
+engagements, which the warmth criterion reads). Otherwise the size is listed
+under "skipped", except with --build (the smoke test's temporary store).
+PostgreSQL: a throwaway database per size (synthetic.postgres_store), ANALYZEd.
 The first run of each size/need checks the cached answer against a direct
-match_partners call and records EXPLAIN QUERY PLAN of the fact statement.
+match_partners call and records the plan of the fact statement (SQLite
+EXPLAIN QUERY PLAN, PostgreSQL EXPLAIN). --merge keeps the other backend's
+results already in --out; --baseline records the medians of an earlier results
+file (e.g. the previous code run on the same stores) as the "before" of the report.
 """
 
 from __future__ import annotations
@@ -43,15 +56,16 @@ from sqlalchemy import event, text
 
 from benchmarks import synthetic
 from benchmarks.explorer import _log, _quiet_streamlit, _stats
-from benchmarks.kpis import PeakMemory, _sizes, _sqlite_plan_line, provenance
+from benchmarks.kpis import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, PeakMemory, _sizes, _sqlite_plan_line, provenance
 from db import matching, settings
+from db.engine import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 SMOKE_SIZES = (2_000,)
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "matching.json"
 DEFAULT_STORES = ROOT / "benchmarks" / "stores"
-RESULT_FORMAT = 1
+RESULT_FORMAT = 2  # 2: backends, CPU time, baseline
 TODAY = date(2026, 11, 28)
 LIMIT = 20
 
@@ -109,9 +123,9 @@ def measure_need(url: str, need_key: str, check: bool) -> dict[str, Any]:
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
     memory = PeakMemory()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     cold_result = partner_queries.matches(need, LIMIT)
-    cold = time.perf_counter() - started
+    cold, cold_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     ran_cold = len(statements)
     started = time.perf_counter()
     warm_result = partner_queries.matches(need, LIMIT)
@@ -126,6 +140,7 @@ def measure_need(url: str, need_key: str, check: bool) -> dict[str, Any]:
         slot["s"] = round(slot["s"] + s.get("s", 0.0), 4)
     measured: dict[str, Any] = {
         "cold_s": cold,
+        "cold_cpu_s": cold_cpu,
         "warm_s": warm,
         "peak_mb": peak,
         "memory_method": memory.method,
@@ -141,11 +156,10 @@ def measure_need(url: str, need_key: str, check: bool) -> dict[str, Any]:
             direct = matching.match_partners(conn, need, limit=LIMIT, today=TODAY)
             measured["equals_direct"] = _digest(cold_result) == [(m.partner_id, m.score) for m in direct]
             fact = max(statements[:ran_cold], key=lambda s: s.get("s", 0.0))
-            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + fact["statement"], fact["parameters"]).all()
             measured["fact_statement"] = {
                 "function": fact["function"],
                 "s": round(fact.get("s", 0.0), 4),
-                "plan": [_sqlite_plan_line(rows, row) for row in rows],
+                "plan": _plan(conn, fact["statement"], fact["parameters"]),
             }
             counts = {
                 "partners": "SELECT COUNT(*) FROM partner",
@@ -156,6 +170,13 @@ def measure_need(url: str, need_key: str, check: bool) -> dict[str, Any]:
     return measured
 
 
+def _plan(conn, statement: str, parameters: Any) -> list[str]:
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+        return [_sqlite_plan_line(rows, row) for row in rows]
+    return [row[0] for row in conn.exec_driver_sql("EXPLAIN (COSTS OFF) " + statement, parameters)]
+
+
 def in_fresh_process(url: str, need_key: str, check: bool) -> dict[str, Any]:
     # spawn, not fork: a forked child would inherit the parent's imports and caches.
     context = multiprocessing.get_context("spawn")
@@ -164,17 +185,66 @@ def in_fresh_process(url: str, need_key: str, check: bool) -> dict[str, Any]:
 
 
 def _existing_store(stores_dir: Path, size: int, build: bool) -> synthetic.StoreInfo | None:
-    """The reusable store of `size` agreements, or None when synthetic would (re)build it."""
+    """The store of `size` agreements to reuse as it is, or None: with --build the
+    synthetic lookup (which builds a missing store), otherwise an existing file
+    whose params differ from this generator's at most in the generator version."""
     shape = synthetic.StoreShape(size)
     path = stores_dir / f"kpis-{size}.sqlite"
-    if not build and not (path.exists() and synthetic._stored_params(f"sqlite:///{path}") == shape.params()):
+    if build:
+        return synthetic.sqlite_store(stores_dir, shape)
+    stored = synthetic._stored_params(f"sqlite:///{path}") if path.exists() else None
+    wanted = shape.params()
+    if stored is None or {**stored, "generator": wanted["generator"]} != wanted:
         return None
-    return synthetic.sqlite_store(stores_dir, shape)
+    engine = make_engine(f"sqlite:///{path}")
+    counts = synthetic.row_counts(engine) if stored["generator"] == wanted["generator"] else _core_counts(engine)
+    engine.dispose()
+    return synthetic.StoreInfo(f"sqlite:///{path}", True, 0.0, counts, path.stat().st_size)
 
 
-def measure_store(store: synthetic.StoreInfo, size: int, runs: int, needs: Sequence[str]) -> dict[str, Any]:
+def _core_counts(engine) -> dict[str, int]:
+    """Row counts of the tables matching reads (an older generator lacks some others)."""
+    tables = ("partner", "agreement", "agreement_region", "agreement_area", "engagement")
+    with engine.connect() as conn:
+        return {t: int(conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()) for t in tables}
+
+
+def _sqlite_entries(args: argparse.Namespace, document: dict[str, Any]) -> list[dict[str, Any]]:
+    entries = []
+    for size in args.sizes:
+        store = _existing_store(args.stores, size, args.build)
+        if store is None:
+            _log(f"sqlite {size:,}: no reusable store in {args.stores}: skipped (would rebuild)")
+            document["skipped"].append(
+                {"backend": "sqlite", "size": size, "why": "no store with matching params; not rebuilt"}
+            )
+            continue
+        entry = measure_store("sqlite", store, size, args.runs, tuple(NEEDS))
+        entry["store_params"] = synthetic._stored_params(store.url)
+        entry["server"] = "SQLite " + synthetic.server_version(store.url)
+        entries.append(entry)
+    return entries
+
+
+def _postgresql_entries(args: argparse.Namespace) -> list[dict[str, Any]]:
+    server_url = os.environ.get(POSTGRES_URL_ENV, DEFAULT_POSTGRES_URL)
+    entries = []
+    for size in args.sizes:
+        _log(f"postgresql {size:,}: building a throwaway database")
+        shape = synthetic.StoreShape(size)
+        with synthetic.postgres_store(server_url, shape) as store:
+            entry = measure_store("postgresql", store, size, args.runs, tuple(NEEDS))
+            entry["store_params"] = shape.params()
+            entry["server"] = "PostgreSQL " + synthetic.server_version(store.url)
+        entries.append(entry)
+    return entries
+
+
+def measure_store(
+    backend: str, store: synthetic.StoreInfo, size: int, runs: int, needs: Sequence[str]
+) -> dict[str, Any]:
     entry: dict[str, Any] = {
-        "backend": "sqlite",
+        "backend": backend,
         "size": size,
         "partners": store.counts.get("partner"),
         "agreements": store.counts.get("agreement"),
@@ -182,12 +252,13 @@ def measure_store(store: synthetic.StoreInfo, size: int, runs: int, needs: Seque
         "needs": {},
     }
     for key in needs:
-        _log(f"sqlite {size:,}: {key} x{runs}")
+        _log(f"{backend} {size:,}: {key} x{runs}")
         measured = [in_fresh_process(store.url, key, i == 0) for i in range(runs)]
         first = measured[0]
         entry["needs"][key] = {
             "label": NEEDS[key][0],
             "cold": _stats([m["cold_s"] for m in measured]),
+            "cold_cpu": _stats([m["cold_cpu_s"] for m in measured]),
             "warm": _stats([m["warm_s"] for m in measured]),
             "peak_mb": max(m["peak_mb"] for m in measured),
             "peak_mb_runs": [m["peak_mb"] for m in measured],
@@ -209,7 +280,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--sizes", type=_sizes, help="agreements per store (default 10000,100000,1000000)")
     parser.add_argument("--runs", type=int, help="fresh processes per size and need (default 3; --smoke: 1)")
     parser.add_argument("--out", type=Path, help="JSON results (default benchmarks/results/matching.json)")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--stores", type=Path, default=DEFAULT_STORES, help="where SQLite stores are reused")
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the other backend's results already in --out (one file, both stores)"
+    )
+    parser.add_argument("--baseline", type=Path, help="an earlier results file: its medians are the report's 'before'")
     parser.add_argument("--smoke", action="store_true", help="one small store, one run, output to a temp file")
     parser.add_argument("--build", action="store_true", help="build a missing store instead of skipping its size")
     args = parser.parse_args(argv)
@@ -232,7 +308,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
         "sizes": list(args.sizes),
         "runs": args.runs,
         "smoke": args.smoke,
-        "backend": "sqlite",
+        "backend": args.backend,
         "today": TODAY.isoformat(),
         "limit": LIMIT,
         "seed": synthetic.DEFAULT_SEED,
@@ -242,24 +318,59 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
         "warm": "second identical call (st.cache_data hit, no SQL)",
     }
     document["needs"] = {key: {"label": label, **asdict(need)} for key, (label, need) in NEEDS.items()}
-    document["results"], document["skipped"] = [], []
-    for size in args.sizes:
-        store = _existing_store(args.stores, size, args.build)
-        if store is None:
-            _log(f"sqlite {size:,}: no reusable store in {args.stores}: skipped (would rebuild)")
-            document["skipped"].append({"size": size, "why": "no store with matching params; not rebuilt"})
-            continue
-        document["results"].append(measure_store(store, size, args.runs, tuple(NEEDS)))
+    document["skipped"] = []
+    if args.backend == "sqlite":
+        document["results"] = _sqlite_entries(args, document)
+    else:
+        document["results"] = _postgresql_entries(args)
     document["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     document["total_s"] = round(time.perf_counter() - started, 1)
     return document
+
+
+def _run_record(document: dict[str, Any]) -> dict[str, Any]:
+    keys = ("git", "date_utc", "machine", "versions", "settings", "command", "total_s")
+    return {key: document[key] for key in keys if key in document}
+
+
+def merged(document: dict[str, Any], out: Path, backend: str) -> dict[str, Any]:
+    """`document` plus the results of the other backends already in `out`."""
+    previous = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    runs = previous.get("runs") or {}
+    runs[backend] = _run_record(document)
+    document["runs"] = runs
+    document["results"] = [e for e in previous.get("results", []) if e.get("backend") != backend] + document["results"]
+    document["skipped"] = [s for s in previous.get("skipped", []) if s.get("backend") != backend] + document["skipped"]
+    if "baseline" not in document and "baseline" in previous:
+        document["baseline"] = previous["baseline"]
+    return document
+
+
+def baseline_medians(path: Path) -> dict[str, Any]:
+    """Cold and warm medians of an earlier results file, per backend, size and need."""
+    earlier = json.loads(path.read_text(encoding="utf-8"))
+    medians = [
+        {
+            "backend": entry.get("backend", "sqlite"),
+            "size": entry["size"],
+            "need": key,
+            "cold_s": n["cold"]["median_s"],
+            "cold_runs_s": n["cold"]["runs_s"],
+            "warm_s": n["warm"]["median_s"],
+            **({"cold_cpu_s": n["cold_cpu"]["median_s"]} if "cold_cpu" in n else {}),
+        }
+        for entry in earlier["results"]
+        for key, n in entry["needs"].items()
+    ]
+    runs = earlier.get("runs") or {"?": _run_record(earlier)}
+    return {"file": str(path), "runs": runs, "medians": medians}
 
 
 def problems(document: dict[str, Any]) -> list[str]:
     found = []
     for entry in document["results"]:
         for key, n in entry["needs"].items():
-            where = f"sqlite {entry['size']} {key}"
+            where = f"{entry['backend']} {entry['size']} {key}"
             if not n["equals_direct"]:
                 found.append(f"{where}: cached matches differ from a direct match_partners call")
             if not n["warm_is_cache_hit"]:
@@ -269,7 +380,8 @@ def problems(document: dict[str, Any]) -> list[str]:
 
 def summary_lines(document: dict[str, Any]) -> list[str]:
     return [
-        f"sqlite {e['size']:>9,} ({e['partners']:,} partners) {key:<19} cold {n['cold']['median_s']:7.3f} s"
+        f"{e['backend']:<10} {e['size']:>9,} ({e['partners']:,} partners) {key:<19}"
+        f" cold {n['cold']['median_s']:7.3f} s (CPU {n['cold_cpu']['median_s']:6.3f} s)"
         f" | warm {n['warm']['median_s'] * 1000:6.2f} ms | {n['peak_mb']:6.1f} MB | {n['results']} results"
         for e in document["results"]
         for key, n in e["needs"].items()
@@ -280,6 +392,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     document = run(args, argv)
+    if args.baseline:
+        document["baseline"] = baseline_medians(args.baseline)
+    if args.merge:
+        document = merged(document, args.out, args.backend)
+    else:
+        document["runs"] = {args.backend: _run_record(document)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
     print("\n".join(summary_lines(document)))

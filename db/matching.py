@@ -242,11 +242,15 @@ class Scorer:
 
         need, n_areas = self.need, len(self.need.areas)
         vectors = {
-            "agreements": lambda: 0.6 * saturate(number("agreements"), COUNT_SCALE)
-            + 0.4 * saturate(number("value_cents") / 100, VALUE_SCALE_USD),
+            "agreements": lambda: (
+                0.6 * saturate(number("agreements"), COUNT_SCALE)
+                + 0.4 * saturate(number("value_cents") / 100, VALUE_SCALE_USD)
+            ),
             "priorities": lambda: number("priority_areas") / n_areas,
-            "place": lambda: 0.75 * saturate(number("place_agreements"), PLACE_SCALE)
-            + 0.25 * np.maximum(number("priority_place"), number("based_in_place")),
+            "place": lambda: (
+                0.75 * saturate(number("place_agreements"), PLACE_SCALE)
+                + 0.25 * np.maximum(number("priority_place"), number("based_in_place"))
+            ),
             "recency": lambda: half_life("last_signed", 365.25, RECENCY_HALF_LIFE_YEARS),
             "warmth": lambda: half_life("last_met", 30.44, WARMTH_HALF_LIFE_MONTHS),
             "coverage": lambda: number("areas_covered") / n_areas,

@@ -82,3 +82,26 @@ def test_section_renders(smoke) -> None:
     section = matching_section(document)
     assert section.startswith("## Partner matching")
     assert f"{SIZE:,}" in section and "EXPLAIN QUERY PLAN" in section and "under 1 s" in section
+
+
+def test_section_with_both_backends_and_a_baseline(smoke) -> None:
+    """A PostgreSQL entry beside SQLite's and an earlier run as 'before': the table gains
+    the before columns and the ratio, and PostgreSQL is compared with SQLite."""
+    _, document, _ = smoke
+    [entry] = document["results"]
+    postgres = json.loads(json.dumps(entry)) | {"backend": "postgresql"}
+    for key, n in postgres["needs"].items():
+        n["cold"]["median_s"] = 2 * entry["needs"][key]["cold"]["median_s"]
+    medians = [
+        {"backend": "sqlite", "size": SIZE, "need": key, "cold_s": 3 * n["cold"]["median_s"], "warm_s": 0.001}
+        for key, n in entry["needs"].items()
+    ]
+    both = document | {
+        "results": [entry, postgres],
+        "runs": {"sqlite": document, "postgresql": document},
+        "baseline": {"file": "before.json", "runs": {"sqlite": document}, "medians": medians},
+    }
+    section = matching_section(both)
+    assert "| SQLite |" in section and "| PostgreSQL |" in section
+    assert "cold before/after" in section and "3.0x" in section
+    assert "PostgreSQL / SQLite cold = 2.00" in section
