@@ -101,21 +101,35 @@ def filter_conditions(f: PartnerFilter) -> list[ColumnElement[bool]]:
     return where
 
 
-def _agreement_totals():
-    return (
-        select(
-            A.c.partner_id,
-            func.count().label("agreements"),
-            func.coalesce(func.sum(A.c.value_cents), 0).label("value_cents"),
-            func.max(A.c.signed_date).label("last_agreement"),
-        )
-        .group_by(A.c.partner_id)
-        .subquery()
+# Sorts on the partner's own columns: the page is chosen from `partner` alone, and the
+# agreement and contact figures are computed for its rows only (not for every partner).
+PARTNER_COLUMN_SORTS = ("name", "partner_id", "country")
+
+
+def _agreement_totals(ids: list[str] | None = None):
+    query = select(
+        A.c.partner_id,
+        func.count().label("agreements"),
+        func.coalesce(func.sum(A.c.value_cents), 0).label("value_cents"),
+        func.max(A.c.signed_date).label("last_agreement"),
     )
+    if ids is not None:
+        query = query.where(A.c.partner_id.in_(ids))
+    return query.group_by(A.c.partner_id).subquery()
 
 
-def _last_contacts():
-    return select(EN.c.partner_id, func.max(EN.c.engaged_on).label("last_contact")).group_by(EN.c.partner_id).subquery()
+def _last_contacts(ids: list[str] | None = None):
+    query = select(EN.c.partner_id, func.max(EN.c.engaged_on).label("last_contact"))
+    if ids is not None:
+        query = query.where(EN.c.partner_id.in_(ids))
+    return query.group_by(EN.c.partner_id).subquery()
+
+
+def _page_by_partner_columns(conn: Connection, where: list, sort: str, limit: int, offset: int) -> list[str]:
+    """Ids of one directory page for a sort on partner columns, in no particular order."""
+    order = {"name": [func.lower(P.c.name)], "partner_id": [], "country": [P.c.country.is_(None), P.c.country]}[sort]
+    query = select(P.c.id).where(*where).order_by(*order, binary_order(conn, P.c.id)).limit(limit).offset(offset)
+    return list(conn.scalars(query))
 
 
 def search_partners(
@@ -132,15 +146,22 @@ def search_partners(
         raise ValueError(f"sort must be one of {SORTS}")
     where = filter_conditions(f)
     total = conn.scalar(select(func.count()).select_from(P).where(*where)) or 0
-    totals, contacts = _agreement_totals(), _last_contacts()
+    if sort in PARTNER_COLUMN_SORTS:
+        page = _page_by_partner_columns(conn, where, sort, limit, offset)
+        totals, contacts = _agreement_totals(page), _last_contacts(page)
+    else:
+        page, totals, contacts = None, _agreement_totals(), _last_contacts()
     query = (
         select(P.c.id, P.c.name, P.c.partner_type, P.c.country, P.c.sector, P.c.sector_member)
         .add_columns(totals.c.agreements, totals.c.value_cents, totals.c.last_agreement, contacts.c.last_contact)
         .select_from(
             P.outerjoin(totals, totals.c.partner_id == P.c.id).outerjoin(contacts, contacts.c.partner_id == P.c.id)
         )
-        .where(*where)
     )
+    # The page's ids already carry the filters and the paging.
+    query = query.where(*([P.c.id.in_(page)] if page is not None else where))
+    if page is None:
+        query = query.limit(limit).offset(offset)
     order = {
         "name": [func.lower(P.c.name)],
         "partner_id": [],
@@ -149,7 +170,7 @@ def search_partners(
         "agreements": [func.coalesce(totals.c.agreements, 0).desc()],
         "last_contact": [contacts.c.last_contact.is_(None), contacts.c.last_contact.desc()],
     }[sort]
-    query = query.order_by(*order, binary_order(conn, P.c.id)).limit(limit).offset(offset)
+    query = query.order_by(*order, binary_order(conn, P.c.id))
     rows = [
         {
             "partner_id": r.id,

@@ -401,3 +401,18 @@ def test_field_office_edits_only_partners_of_its_region(directory):
         assert {pid: partner_profile(conn, pid)["profile"] for pid in ("FR1", "KE1")} == before
         assert conn.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.entity_id == "FR3")) == 1
         assert partner_profile(conn, "FR3") is None
+
+
+@pytest.mark.parametrize("sort", ["name", "partner_id", "country"])
+def test_directory_pages_on_partner_columns_equal_the_full_ranking(directory, monkeypatch, sort):
+    # Issue 8: these sorts pick the page from `partner` first and add the agreement and
+    # contact figures for its rows only; the answer must be the full ranking's.
+    from db import partners
+
+    pages = [(PartnerFilter(), 2, 0), (PartnerFilter(), 2, 2), (PartnerFilter(), 3, 4), (PartnerFilter(), 100, 0)]
+    pages += [(PartnerFilter(countries=("FRA", "KEN")), 2, 1), (PartnerFilter(types=("government",)), 5, 0)]
+    with directory.connect() as conn:
+        paged = [search_partners(conn, f, sort, limit, offset) for f, limit, offset in pages]
+        monkeypatch.setattr(partners, "PARTNER_COLUMN_SORTS", ())
+        ranked = [search_partners(conn, f, sort, limit, offset) for f, limit, offset in pages]
+    assert paged == ranked
