@@ -387,7 +387,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--filters", type=_filters, help=f"comma-separated subset of {', '.join(FILTERS)}")
     parser.add_argument("--no-plans", action="store_true", help="skip EXPLAIN of the statements")
     parser.add_argument(
-        "--merge", action="store_true", help="keep the other backend's results already in --out (one file, both stores)"
+        "--merge", action="store_true", help="keep the results already in --out for other backends and sizes (one file, both stores)"
     )
     parser.add_argument("--baseline", help="git revision whose results/explorer.json is the 'before' of the report")
     args = parser.parse_args(argv)
@@ -506,12 +506,13 @@ def baseline_medians(revision: str) -> dict[str, Any]:
 
 
 def merged(document: dict[str, Any], out: Path, backend: str) -> dict[str, Any]:
-    """`document` plus the results of the other backends already in `out`."""
+    """`document` plus the results already in `out` for other (backend, size) pairs."""
     previous = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
     runs = previous.get("runs") or ({previous["settings"]["backend"]: _run_record(previous)} if previous else {})
     runs[backend] = _run_record(document)
     document["runs"] = runs
-    kept = [e for e in previous.get("results", []) if e["backend"] != backend]
+    fresh = {(e["backend"], e["size"]) for e in document["results"]}
+    kept = [e for e in previous.get("results", []) if (e["backend"], e["size"]) not in fresh]
     document["results"] = kept + document["results"]
     if "baseline" not in document and "baseline" in previous:
         document["baseline"] = previous["baseline"]

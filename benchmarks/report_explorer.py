@@ -43,24 +43,116 @@ def _table(entries: list[dict[str, Any]], cell) -> list[str]:
     return lines
 
 
+INTERACTION_STEPS = ("page", "facets", "charts")
+TARGET_COLD_S, TARGET_WARM_S = 1.0, 0.050
+
+
+def _interaction(f: dict[str, Any], timing: str, steps: tuple[str, ...] = INTERACTION_STEPS) -> float:
+    return sum(f["steps"][step][timing]["median_s"] for step in steps if step in f["steps"])
+
+
 def _interaction_table(entries: list[dict[str, Any]]) -> list[str]:
     header = "| filter | " + " | ".join(f"{e['size']:,} cold / warm" for e in entries) + " |"
     lines = [header, "|---|" + "---:|" * len(entries)]
     for key, f in entries[0]["filters"].items():
-        cells = []
-        for e in entries:
-            steps = e["filters"][key]["steps"].values()
-            cold = sum(s["cold"]["median_s"] for s in steps)
-            warm = sum(s["warm"]["median_s"] for s in steps)
-            cells.append(f"{_seconds(cold)} / {_ms(warm)}")
+        cells = [
+            f"{_seconds(_interaction(e['filters'][key], 'cold'))} / {_ms(_interaction(e['filters'][key], 'warm'))}"
+            for e in entries
+        ]
         lines.append(f"| {f['label']} | " + " | ".join(cells) + " |")
     return lines
+
+
+def _targets_table(results: dict[str, Any]) -> list[str]:
+    """Per backend and size: the slowest filter's cold interaction, with and
+    without the charts tab, the agreement page, the slowest warm step."""
+    lines = [
+        "| backend | agreements | slowest filter | page + facets cold | + charts cold | agreement page cold "
+        "| slowest warm step | cold < 1 s | warm < 50 ms |",
+        "|---|---:|---|---:|---:|---:|---:|---|---|",
+    ]
+    for backend in BACKEND_NAMES:
+        for e in _sizes(results, backend):
+            worst_key = max(e["filters"], key=lambda k: _interaction(e["filters"][k], "cold"))
+            worst = e["filters"][worst_key]
+            core = max(_interaction(f, "cold", ("page", "facets")) for f in e["filters"].values())
+            whole = max(_interaction(f, "cold") for f in e["filters"].values())
+            agreement = [
+                f["steps"]["agreement"]["cold"]["median_s"] for f in e["filters"].values() if "agreement" in f["steps"]
+            ]
+            warm = max(s["warm"]["median_s"] for f in e["filters"].values() for s in f["steps"].values())
+            cold_ok = core < TARGET_COLD_S and all(a < TARGET_COLD_S for a in agreement)
+            lines.append(
+                f"| {BACKEND_NAMES[backend]} | {e['size']:,} | {worst['label']} | {_seconds(core)} | {_seconds(whole)} | "
+                f"{_seconds(agreement[0]) if agreement else '-'} | {_ms(warm)} | "
+                f"{'yes' if cold_ok else '**no**'}{'' if whole < TARGET_COLD_S else ' (with charts: no)'} | "
+                f"{'yes' if warm < TARGET_WARM_S else '**no**'} |"
+            )
+    return lines
+
+
+def _postgres_ratio(results: dict[str, Any]) -> list[str]:
+    sqlite = {e["size"]: e for e in _sizes(results, "sqlite")}
+    lines = []
+    for e in _sizes(results, "postgresql"):
+        other = sqlite.get(e["size"])
+        if not other:
+            continue
+        parts = []
+        for key, f in e["filters"].items():
+            if key in other["filters"]:
+                pg, lite = _interaction(f, "cold"), _interaction(other["filters"][key], "cold")
+                parts.append(f"{f['label']}: {_seconds(pg)} against {_seconds(lite)} ({pg / lite:.1f}x)")
+        lines.append(f"- {e['size']:,} agreements, PostgreSQL / SQLite, cold interaction: " + "; ".join(parts) + ".")
+    missing = sorted(set(sqlite) - {e["size"] for e in _sizes(results, "postgresql")})
+    if missing:
+        lines.append(
+            "- PostgreSQL was not measured at " + ", ".join(f"{n:,}" for n in missing) + " agreements in these "
+            "results (its store is rebuilt on every run)."
+        )
+    return lines
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.1f}x" if value < 10 else f"{value:.0f}x"
+
+
+def _before_after(results: dict[str, Any]) -> list[str]:
+    baseline = results.get("baseline")
+    if not baseline:
+        return []
+    run = baseline["run"]
+    before = {(m["backend"], m["size"], m["filter"], m["step"]): m for m in baseline["medians"]}
+    lines = [
+        "### Before and after",
+        "",
+        f"Before: commit `{(run['git'].get('commit') or '?')[:12]}`, run {run.get('date_utc', '?')} (the results "
+        f"file of `{baseline['revision']}`, {run['settings']['runs']} runs per cell); after: this run. Cold medians; "
+        "the warm figures were about a millisecond before and after. The two runs met different loads on a shared "
+        "machine: compare figures an order of magnitude apart, not a few per cent.",
+        "",
+        "| backend | agreements | filter | step | before | after | before / after |",
+        "|---|---:|---|---|---:|---:|---:|",
+    ]
+    for backend in BACKEND_NAMES:
+        for e in _sizes(results, backend):
+            for key, f in e["filters"].items():
+                for step, s in f["steps"].items():
+                    old = before.get((backend, e["size"], key, step))
+                    if old is None:
+                        continue
+                    after = s["cold"]["median_s"]
+                    lines.append(
+                        f"| {BACKEND_NAMES[backend]} | {e['size']:,} | {f['label']} | {STEP_LABELS.get(step, step)} | "
+                        f"{_seconds(old['cold_s'])} | {_seconds(after)} | {_ratio(old['cold_s'] / after)} |"
+                    )
+    return [*lines, ""]
 
 
 def _limits(entry: dict[str, Any]) -> list[str]:
     """Per step at the largest size: where the cold time goes (first run, per statement)."""
     lines = []
-    for step in ("page", "facets", "charts"):
+    for step in STEP_LABELS:
         parts = []
         for f in entry["filters"].values():
             s = f["steps"].get(step)
@@ -76,36 +168,72 @@ def _limits(entry: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _slowest(entry: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
-    return max(
-        ((key, step, s) for key, f in entry["filters"].items() for step, s in f["steps"].items()),
-        key=lambda item: item[2]["cold"]["median_s"],
-    )
+def _plan(entry: dict[str, Any], key: str, step: str, function: str, contains: str = "") -> dict[str, Any] | None:
+    s = entry["filters"].get(key, {}).get("steps", {}).get(step, {})
+    for p in s.get("plans") or []:
+        if p["function"] == function and contains in p["sql"]:
+            return p
+    return None
 
 
-def _plan_excerpts(entry: dict[str, Any]) -> list[str]:
-    key, step, s = _slowest(entry)
-    label = entry["filters"][key]["label"]
-    lines = [
-        f"The slowest step at {entry['size']:,} is **{STEP_LABELS[step]}** with *{label}* "
-        f"({_seconds(s['cold']['median_s'])} cold). EXPLAIN QUERY PLAN of its slowest statements "
-        "(first run, the plans the timed runs got):",
-        "",
+def _plan_block(entry: dict[str, Any], key: str, step: str, function: str, contains: str = "") -> list[str]:
+    p = _plan(entry, key, step, function, contains)
+    if p is None:
+        return ["(no plan recorded for this statement: run without --no-plans)", ""]
+    timed = [
+        x["s"] for x in entry["filters"][key]["steps"][step]["by_statement_first_run"] if x["function"] == function
     ]
-    plans = s.get("plans") or []
-    timed = sorted(s["by_statement_first_run"], key=lambda x: -x["s"])
-    shown: set[str] = set()
-    for t in timed:
-        plan = next((p for p in plans if p["function"] == t["function"] and p["function"] not in shown), None)
-        if plan is None:
+    took = f", {_seconds(max(timed))} in the first cold run" if timed else ""
+    label = entry["filters"][key]["label"]
+    return [f"`{function}`, *{label}*, {entry['size']:,} agreements{took}:", "", "```text", *p["plan"], "```", ""]
+
+
+def _index_plans(results: dict[str, Any]) -> list[str]:
+    """Each index of migration 0005 with the plan that uses it, per backend (largest store)."""
+    lines = []
+    for backend in BACKEND_NAMES:
+        entries = _sizes(results, backend)
+        if not entries:
             continue
-        shown.add(plan["function"])
-        lines += [f"`{plan['function']}` ({_seconds(t['s'])}):", "", "```", *plan["plan"], "```", ""]
-        if len(shown) >= PLAN_STATEMENTS:
-            break
-    if not shown:
-        lines += ["(no plans recorded: run without --no-plans)", ""]
+        e = entries[-1]
+        lines += [
+            f"**{BACKEND_NAMES[backend]}, {e['size']:,} agreements** (as the timed runs got them; SQLite "
+            "`EXPLAIN QUERY PLAN`, PostgreSQL `EXPLAIN (COSTS OFF)`, settings untouched).",
+            "",
+            "- `ix_agreement_signed_date_id (signed_date DESC, id)`: page 1, newest first, no filter.",
+            "",
+            *_plan_block(e, "none", "page", "search(page)"),
+            "- `ix_agreement_explorer_cover (signed_year, agreement_type, status, end_date, parent_id, "
+            "regions_from_id, areas_from_id, partner_id)`: the one-value facets in one pass, grouped in the "
+            "index's order (no temporary B-tree on SQLite), a period as a range of it, the region clause "
+            "answered from its `regions_from_id`.",
+            "",
+            *_plan_block(e, "none", "facets", "_agreement_facets"),
+            "- The same index under a filter: the matching agreements are read once (a MATERIALIZED CTE) "
+            "and every facet counted under the filter is grouped from them in one statement.",
+            "",
+            *_plan_block(e, "afr_2014_2017", "facets", "_facets_of_matching"),
+            "- Text search (`agreement_text`/`partner_text` FTS5 trigram tables on SQLite; `ix_agreement_title_trgm`, "
+            "`ix_agreement_notes_trgm`, `ix_agreement_id_trgm`, `ix_partner_name_trgm` on PostgreSQL): the "
+            "text clause is a lookup, and the other clauses only see the agreements it found.",
+            "",
+            *_plan_block(e, "afr_cyber_training", "page", "search(count)"),
+        ]
     return lines
+
+
+def _unmet(results: dict[str, Any]) -> list[str]:
+    """One line per (backend, size, filter) whose cold data path misses 1 s."""
+    misses = []
+    for backend in BACKEND_NAMES:
+        for e in _sizes(results, backend):
+            for f in e["filters"].values():
+                core = _interaction(f, "cold", ("page", "facets"))
+                if core >= TARGET_COLD_S:
+                    misses.append(f"{BACKEND_NAMES[backend]} {e['size']:,} *{f['label']}* {_seconds(core)}")
+    if not misses:
+        return ["- Every measured store meets the cold target for page + facets."]
+    return ["- **Not met (page + facets cold, median):** " + "; ".join(misses) + "."]
 
 
 def _caveats(entry: dict[str, Any]) -> list[str]:
@@ -116,124 +244,192 @@ def _caveats(entry: dict[str, Any]) -> list[str]:
             "- The synthetic stores hold **no beneficiary countries** (benchmarks/synthetic.py leaves "
             "`agreement_country` empty: no KPI reads it), so the countries facet and the top-20 countries "
             "chart join an empty table and their figures are a lower bound. With countries loaded they "
-            "cost about what the regions facet costs (same query shape: link table, `count(DISTINCT)`)."
+            "cost about what the regions facet costs (same statement shape)."
         )
     empty = [f["label"] for f in entry["filters"].values() if f["total"] == 0]
     if empty:
         lines.append(
             f"- *{'*, *'.join(empty)}* matches no synthetic agreement (the generated titles and notes never "
-            "say the word), so its page is empty; the LIKE still runs on every row the other clauses keep."
+            "say the word): the search index answers that at once, and every other statement then counts "
+            "over nothing. A word that matches many agreements costs what that many rows cost."
         )
     return lines
 
 
-def explorer_section(results: dict[str, Any]) -> str:
-    """The Markdown section "## The agreement explorer" for docs/PERFORMANCE.md."""
-    settings, machine, git = results["settings"], results["machine"], results["git"]
-    backend = settings.get("backend", "sqlite")
-    entries = _sizes(results, backend)
-    largest = entries[-1]
+def _run_line(results: dict[str, Any], backend: str) -> str:
+    run = (results.get("runs") or {}).get(backend) or results
+    git, machine = run["git"], run["machine"]
     commit = (git.get("commit") or "unknown")[:12] + (" (uncommitted changes)" if git.get("dirty") else "")
-    correct = all(f["total_matches_reference"] for e in entries for f in e["filters"].values())
-    hits = all(s["warm_is_cache_hit"] for e in entries for f in e["filters"].values() for s in f["steps"].values())
     load = f"{machine['loadavg_start'][0]} at the start, {machine.get('loadavg_end', ['?'])[0]} at the end"
+    return (
+        f"{BACKEND_NAMES[backend]}: commit {commit}, {run['date_utc']}, {run['settings']['runs']} runs per cell, "
+        f"{machine['cpu_count']} cores, load average {load}."
+    )
+
+
+def _backend_tables(results: dict[str, Any], backend: str) -> list[str]:
+    entries = _sizes(results, backend)
+    if not entries:
+        return []
+    largest = entries[-1]
     spread = max(
         (max(s["cold"]["runs_s"]) - min(s["cold"]["runs_s"])) / s["cold"]["median_s"]
         for f in largest["filters"].values()
         for s in f["steps"].values()
     )
+    name = BACKEND_NAMES[backend]
+    return [
+        f"### {name}",
+        "",
+        f"{_run_line(results, backend)} At {largest['size']:,} the cold runs of a step differ by up to "
+        f"{spread:.0%} of their median.",
+        "",
+        f"**A whole interaction (page, facets and charts), median** ({name})",
+        "",
+        *_interaction_table(entries),
+        "",
+        f"**Cold: cache miss in a fresh process, median** ({name})",
+        "",
+        *_table(entries, lambda s: _seconds(s["cold"]["median_s"])),
+        "",
+        f"**Warm: st.cache_data hit, median** ({name})",
+        "",
+        *_table(entries, lambda s: _ms(s["warm"]["median_s"])),
+        "",
+        f"**Peak extra memory (MB, cold + warm call)** ({name})",
+        "",
+        *_table(entries, lambda s: f"{s['peak_mb']:.1f}"),
+        "",
+        f"**Time per SQL statement at {largest['size']:,}** ({name}, first cold run; the time until the "
+        "driver returned from `execute`: SQLite hands back the first row of an index-ordered GROUP BY before "
+        "the last group is counted, so such statements show less than they cost and the rest is in the "
+        "step's total)",
+        "",
+        *_limits(largest),
+        "",
+    ]
+
+
+def explorer_section(results: dict[str, Any]) -> str:
+    """The Markdown section "## The agreement explorer" for docs/PERFORMANCE.md."""
+    settings = results["settings"]
+    backends = [b for b in BACKEND_NAMES if _sizes(results, b)]
+    every = [e for b in backends for e in _sizes(results, b)]
+    correct = all(f["total_matches_reference"] for e in every for f in e["filters"].values())
+    hits = all(s["warm_is_cache_hit"] for e in every for f in e["filters"].values() for s in f["steps"].values())
+    largest_sqlite = (_sizes(results, "sqlite") or every)[-1]
     lines = [
         "## The agreement explorer",
         "",
         "What one interaction with the explorer costs: views/explorer.py asks components/queries.py for "
         "the total and the first results page (`_explorer_page`: COUNT over the filter, then 50 rows newest "
-        "first with their regions and areas), the facet counts (`_explorer_facets`: the 8 facets of "
-        "`db.explorer.FACETS`, each under every other filter, plus `partner_options`, 200 partners) and the "
-        "two selection charts (`_explorer_charts`: `per_year_by_type` and the top-20 countries with "
-        "`own_filter=True`). The benchmark times those cached helpers themselves, for three filters.",
+        "first with their regions and areas), the facet counts (`_explorer_facets`: `db.explorer.facets`, the 8 "
+        "facets of `FACETS`, each under every other filter, plus the 200 partner options) and the two "
+        "selection charts (`_explorer_charts`: `per_year_by_type` and the top-20 countries with "
+        "`own_filter=True`); an agreement's page (`?id=`) asks for `_agreement`, `_agreement_money` and "
+        "`_agreement_documents`. The benchmark times those cached helpers themselves, for three filters "
+        "(the agreement page once per store, for the first agreement that has amendments).",
         "",
-        f"**Method.** {BACKEND_NAMES.get(backend, backend)} stores of benchmarks/synthetic.py (seed {settings['seed']}, generator "
-        f"{settings['generator']}), `today` fixed at {settings['today']}. Each (size, filter, step) ran "
-        f"{settings['runs']} times, each time in a fresh spawned process with a fresh engine. **Cold** is the "
-        "first call there (a cache miss): SQLite's page cache and SQLAlchemy's compiled-statement cache are "
-        "empty, but the operating system's file cache is not dropped (that needs root, and the stores are "
-        "shared), so the store file may already be in memory: cold here is a fresh app process on a "
-        "recently read database, a lower bound of a start from disk. **Warm** is the second call with the "
-        "same arguments, answered by `st.cache_data` (outside `streamlit run` it uses the same in-memory "
-        "storage as the app; a hit unpickles the stored result and runs no SQL"
+        f"**Method.** Stores of benchmarks/synthetic.py (seed {settings['seed']}, generator "
+        f"{settings['generator']}), `today` fixed at {settings['today']}. Each (store, filter, step) ran "
+        "in fresh spawned processes, each with a fresh engine. **Cold** is the first call there (a cache "
+        "miss): SQLite's page cache and SQLAlchemy's compiled-statement cache are empty, but the operating "
+        "system's file cache is not dropped (that needs root, and the stores are shared), and PostgreSQL's "
+        "shared buffers are whatever the server holds: cold here is a fresh app process on a recently read "
+        "database, a lower bound of a start from disk. **Warm** is the second call with the same arguments, "
+        "answered by `st.cache_data` (a hit unpickles the stored result and runs no SQL"
         f"{', checked on every run' if hits else ''}). Figures are medians; peak memory is the extra "
-        "resident memory of both calls (VmHWM after minus VmRSS before, as in the KPI benchmark), the "
-        f"largest of the runs. Commit {commit}, {results['date_utc']}, {machine['cpu_count']} cores, load "
-        f"average {load} (other jobs shared the machine; at {largest['size']:,} the cold runs of a step "
-        f"differ by up to {spread:.0%} of their median). "
-        f"Correctness: the explorer's total equals an independent `COUNT(*)` for every filter and size: "
-        f"**{'yes' if correct else 'NO'}**.",
+        "resident memory of both calls (VmHWM after minus VmRSS before, client side only on PostgreSQL), "
+        "the largest of the runs. Correctness: the explorer's total equals an independent `COUNT(*)` for "
+        f"every filter, store and size: **{'yes' if correct else 'NO'}**; the facets are checked against "
+        "one GROUP BY per facet and against hand-written SQL in tests/test_explorer.py.",
         "",
-        "### A whole interaction (the three steps), median",
+        "### Targets (issue 8)",
         "",
-        *_interaction_table(entries),
+        "Under 1 s cold and under 50 ms warm for the explorer's data path (filters, facet counts, page 1) "
+        "and the agreement page; PostgreSQL within 2x of SQLite. *Page + facets* is that data path; "
+        "*+ charts* adds the charts tab, which Streamlit also computes on every run.",
         "",
-        "### Cold: cache miss in a fresh process, median",
+        *_targets_table(results),
         "",
-        *_table(entries, lambda s: _seconds(s["cold"]["median_s"])),
+        *_postgres_ratio(results),
         "",
-        "### Warm: st.cache_data hit, median",
+        *_before_after(results),
+        *[line for backend in backends for line in _backend_tables(results, backend)],
+        "### What changed, and the plans behind each index",
         "",
-        *_table(entries, lambda s: _ms(s["warm"]["median_s"])),
+        "`db/explorer.py`, `db/explorer_text.py` and migration 0005 (`db/migrations/versions/0005_explorer_indexes.py`). "
+        "The answers are unchanged (tests/test_explorer.py: every facet of `facets` equals its own GROUP BY "
+        "under the other filters, multi-valued regions and areas counted once per value, the indexed text "
+        "search equals a LIKE over every row); tests/test_explorer_plans.py fails when a filtered explorer "
+        "statement (a period, a region, a partner, a text) reads `agreement` whole, on both stores.",
         "",
-        "### Peak extra memory (MB, cold + warm call)",
+        "- **Facets in few statements.** Facets whose own filter is not set share one WHERE clause: the "
+        "agreement's type, derived status and new/amendment come from one `GROUP BY signed_year, "
+        "agreement_type, status` (a few hundred groups, summed in Python; `sum(CASE ...)` columns give the "
+        "expired and new counts), and partner type, sector and the 200 partner options from one count per "
+        "partner (a CTE read three times, so `partner` is joined once per partner instead of once per "
+        "agreement). A facet whose filter is set gets its own statement under the other filters, as before.",
+        "- **Under a filter, its rows are found once.** When the filter sets anything, the agreements it "
+        "matches are read once into a MATERIALIZED CTE and every facet counted under the whole filter is "
+        "grouped from them in one UNION ALL statement (one-value facets, partner facets and options, areas, "
+        "countries...), instead of each facet finding the same rows again; with no filter at all this "
+        "would copy every agreement, so the statements above read the indexes directly.",
+        "- **`count(*)`**, never `count(DISTINCT agreement.id)`: a link table's key is (agreement, value), "
+        "so the join gives each agreement at most one row per value, and the one-value facets have one row "
+        "per agreement anyway.",
+        "- **`partner` is joined only when needed** (a partner-type or sector filter, the page's partner "
+        "names); the text clause reaches partner names through a subquery.",
+        "- **Region, area and country clauses**: under a period, a correlated EXISTS (the period's index "
+        "range drives, each agreement probes the link's key); without one, `regions_from_id IN (SELECT "
+        "agreement_id FROM agreement_region WHERE region IN (...))`, so the store starts from the link "
+        "table's (region, agreement_id) index instead of walking every agreement (SQLite has no statistics "
+        "to choose between the two: the statement's shape chooses).",
+        "- **Page 1 of a date sort under a period** repeats the period on `signed_date` (stored beside "
+        "`signed_year`), so it starts inside `ix_agreement_signed_date_id` at the period's end and stops "
+        "after a page of matches.",
+        "- **A period spanning the whole store is dropped** (`normalized`: the page's period slider covers "
+        "every year by default): the same rows, without a range clause that would steer the planner to "
+        "the period index for no gain.",
+        "- **Text search through an index** (db/explorer_text.py). SQLite: two FTS5 tables with the "
+        "trigram tokenizer (`agreement_text` over id, title and notes; `partner_text` over partner "
+        "names), external content (the text is not stored twice), kept in step by AFTER INSERT/UPDATE/DELETE "
+        "triggers on `agreement` and `partner`: every write path (forms, imports, bulk inserts, deletes) "
+        "updates them in its own transaction, with no hook in Python. A trigram phrase query is a "
+        "case-insensitive substring match, what the LIKE did (case folding now covers non-ASCII letters "
+        "too). PostgreSQL: `pg_trgm` GIN indexes on the same four columns serve the ILIKE itself. The "
+        "clause is `agreement.id IN (agreements whose text matches UNION agreements of partners whose name "
+        "matches)`. Texts under 3 characters (no trigram) fall back to the plain LIKE, a scan of what the "
+        "other filters leave. Caveat: the FTS tables address rows by rowid; a migration that rebuilds "
+        "`agreement` or `partner` on SQLite (Alembic batch mode copies the table) must call "
+        "`create_sqlite_search` again.",
         "",
-        *_table(entries, lambda s: f"{s['peak_mb']:.1f}"),
+        *_index_plans(results),
+        "### What is left",
         "",
-        "### What limits each step",
-        "",
-        f"Time per SQL statement at {largest['size']:,} (first cold run; `_links` reads the regions and areas of the "
-        "50 rows):",
-        "",
-        *_limits(largest),
-        "",
-        "- **count + page 1**: the COUNT visits every matching row (on a covering index, plus one partner "
-        "lookup per row), and `ORDER BY signed_date DESC, id` has no index, so SQLite reads and sorts every "
-        "matching row to return 50 (`USE TEMP B-TREE FOR ORDER BY`): the sort, not the count, is the cost.",
-        "- **facet counts**: nine GROUP BYs, each a full pass over the rows that match the *other* filters "
-        "(so the facet of a filter that is set sees more rows than the page). Every one joins `partner`, "
-        "counts `count(DISTINCT agreement.id)` through a temporary B-tree even for the five one-value facets, "
-        "and the link facets (regions, areas, countries) add a join per link row. This step is most of a "
-        "cold interaction at every size.",
-        "- **text**: `LIKE '%...%'` on title, partner name, notes and id cannot use an index: every row the "
-        "other clauses keep is read in full (notes included) in each of the eleven statements.",
-        "- **selection charts**: `per_year_by_type` is one GROUP BY on the covering index when there is no "
-        "text; the countries chart joins the (here empty) country links.",
-        "- **warm**: a cache hit is the hashing of the arguments and the unpickling of a small result, about "
-        "a millisecond at every size. The cache keeps 256 entries per helper for 600 s and every write "
-        "clears it, so the first visit after a write or after 10 minutes pays the cold price.",
-        *_caveats(largest),
-        "",
-        "### Proposed next steps",
-        "",
-        *_plan_excerpts(largest),
-        "Candidates, largest gain first. The figures in brackets come from a one-off check on a throwaway "
-        "copy of the 100,000 store (sqlite3 directly, best of 3, not part of explorer.json); each change "
-        "needs this benchmark run again before and after.",
-        "",
-        "1. **Facets: `count(*)` for the one-value facets** (types, partner types, sectors, statuses, kinds: "
-        "the partner join is one-to-one, so `count(DISTINCT agreement.id)` equals `count(*)`) [sectors: "
-        "0.36 s -> 0.10 s]. Keep DISTINCT for regions, areas and countries, and join `partner` only when "
-        "the key or a clause needs it (the plans above look up the partner of every link row).",
-        "2. **Facets: one pass for the one-value facets whose own filter is not set**: they share one WHERE, "
-        "so one `GROUP BY` over the five keys (a few thousand groups, summed per facet in Python; "
-        "`GROUPING SETS` on PostgreSQL) replaces five passes [0.63 s for all five against ~1.8 s].",
-        "3. **Page: an index for the default sort**, `agreement (signed_date DESC, id)` in a migration: "
-        "with no filter or a broad one, SQLite walks the index and stops after 50 rows instead of sorting "
-        "everything [no filter: 0.30 s -> under 1 ms]. The COUNT stays a pass over the covering index.",
-        "4. **First visit: fill the cache ahead of the user** for the unfiltered page, facets and charts "
-        "(after start-up and after each `queries.clear()`), since that is the one request every visitor "
-        "makes and the slowest one.",
-        "5. **Text search: a full-text index** (SQLite FTS5, PostgreSQL `pg_trgm` or `tsvector`) instead of "
-        "four `LIKE '%...%'`, so the text clause narrows the rows before the facets count them.",
-        "6. **Benchmark data: beneficiary countries in the synthetic stores** (a generator version bump, "
-        "so agreed with whoever else uses benchmarks/stores) so that the countries facet and chart are "
-        "measured on real-shaped data.",
+        *_caveats(largest_sqlite),
+        *_unmet(results),
+        "- **Why no filter at 1,000,000 agreements stays above 1 s cold.** Exact facets over "
+        "every agreement read every agreement: the regions facet alone is a pass over 1.8 million region "
+        "links and the agreements that point to them, the areas facet the same over 1.35 million area "
+        "links, and SQLite runs one statement at a time on one core. No index shape removes a pass over "
+        "all rows when all rows are counted. The remaining step is summary data, and the KPI summary "
+        "tables of db/kpi_summary.py (kept exact in every write's transaction) are the one mechanism for "
+        "it; what the explorer needs from them is listed below, and nothing else here builds a second one.",
+        "- **From the KPI summary tables**, the explorer needs, for *all* agreements (new and amendments, "
+        "not only new ones), counts per (signed_year, agreement_type, is_new, derived-status inputs: "
+        "status, `end_date < today` being the only date-dependent part), per (signed_year, region) and "
+        "(signed_year, area) and (signed_year, country) with multi-valued links counted once per value, "
+        "and per (signed_year, partner_id) (partner type, sector and the partner options follow by joining "
+        "`partner` on a few hundred thousand rows at most). With those, every facet of a filter made only of "
+        "a period (the default view) and at most one region is a sum over a few thousand summary rows. The "
+        "derived status needs care: `end_date < today` moves with the calendar, so a summary keyed by "
+        "end_date (or by end year plus the current year's rows read live) is needed rather than a stored "
+        "status. Filters beyond that (areas, several regions, partner types, text, value range) keep the "
+        "statements above, which are bounded by their filters.",
+        "- **First visit after a write or after the cache's 10 minutes**: `queries.clear()` drops every "
+        "entry, so the next unfiltered visit pays the cold price; refilling the unfiltered entry in the "
+        "background after a clear would hide it (not done).",
         "",
     ]
     return "\n".join(lines).rstrip("\n")
