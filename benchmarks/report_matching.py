@@ -42,8 +42,8 @@ def _table(results: dict[str, Any], entries: list[dict[str, Any]]) -> list[str]:
     head = "| store | agreements | partners | need | results | cold (median) | cold CPU | cold runs | warm (median) | peak MB |"
     rule = "|---|---:|---:|---|---:|---:|---:|---|---:|---:|"
     if baseline:
-        head += " before: cold | before: cold CPU | cold before/after |"
-        rule += "---:|---:|---:|"
+        head += " before: cold | before: cold CPU | cold before/after | CPU before/after |"
+        rule += "---:|---:|---:|---:|"
     lines = [head, rule]
     for e in entries:
         for key, n in e["needs"].items():
@@ -58,12 +58,13 @@ def _table(results: dict[str, Any], entries: list[dict[str, Any]]) -> list[str]:
             if baseline:
                 before = _before(results, e, key)
                 if before is None:
-                    line += " - | - | - |"
+                    line += " - | - | - | - |"
                 else:
                     before_cpu = before.get("cold_cpu_s")
+                    cpu_ratio = f"{before_cpu / cpu:.1f}x" if before_cpu is not None and cpu else "-"
                     line += (
                         f" {_seconds(before['cold_s'])} | {_seconds(before_cpu) if before_cpu is not None else '-'} |"
-                        f" {before['cold_s'] / n['cold']['median_s']:.1f}x |"
+                        f" {before['cold_s'] / n['cold']['median_s']:.1f}x | {cpu_ratio} |"
                     )
             lines.append(line)
     return lines
@@ -96,7 +97,9 @@ def _limits(entry: dict[str, Any]) -> list[str]:
         lines.append(
             f"- {n['label']}: the fact statement (`{fact['function']}`) took {_seconds(fact['s'])}"
             f" of a {_seconds(cold)} first run ({fact['s'] / cold:.0%}); all SQL by function: {parts};"
-            f" the rest ({_seconds(max(cold - sql, 0.0))}) is Python: fetching the rows, estimates, scores, reasons."
+            f" the rest ({_seconds(max(cold - sql, 0.0))}) is fetching the rows (SQLite runs the statement's last"
+            " steps while they are fetched), Python (estimates, scores, reasons) and, on a loaded machine,"
+            " waiting for a core."
         )
     return lines
 
@@ -159,7 +162,8 @@ def _baseline(results: dict[str, Any]) -> list[str]:
     return [
         "",
         "*Before* is the same harness run with the previous matching code on the same stores just before"
-        f" ({runs}); `cold before/after` divides the two cold medians.",
+        f" ({runs}); `cold before/after` divides the two cold medians, `CPU before/after` the two CPU"
+        " medians (the steadier figure when the machine is loaded).",
     ]
 
 
