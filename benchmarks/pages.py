@@ -4,11 +4,14 @@
         [--backend sqlite|postgresql|both] [--runs 3] [--pages overview,revenue,...]
         [--out benchmarks/results/pages.json] [--stores DIR] [--merge] [--smoke]
 
-For each store and each case of benchmarks/pages_cases.py (every page of
+Every measurement runs in a fresh worker process forked from a fork server
+that imported the libraries and the app's modules and ran nothing else (the
+explorer benchmark spawns each worker instead; here that cost 5-10 s of imports
+per process, 114 processes per store). For each store and each case of benchmarks/pages_cases.py (every page of
 PAGE_SPECS a user can open, the agreement and partner pages, matching after a
 search), per run:
 
-    app    a fresh spawned process opens the page in streamlit.testing AppTest,
+    app    a fresh worker process opens the page in streamlit.testing AppTest,
            signed in as the case's role, as the first run of the session (a
            deep link), then runs it a second time; wall-clock of each run, the
            SQL it ran (inside and outside the data helpers), peak memory, and
@@ -61,10 +64,33 @@ RESULT_FORMAT = 1
 TARGETS = {"cold_s": 1.0, "warm_s": 0.050, "postgresql_over_sqlite": 2.0, "size": 1_000_000}
 
 
+# Imported once by the fork server; every worker is a fork of that clean process.
+PRELOAD = [
+    "benchmarks.pages_worker",
+    "streamlit.testing.v1",
+    "components.queries",
+    "components.partner_queries",
+    "components.sponsorship_queries",
+    "components.opportunity_queries",
+    "components.user_admin",
+    "pandas",
+    "altair",
+]
+
+
+def _context():
+    """Workers forked from a fork server that imported the libraries and the app's
+    modules and ran nothing else: each starts with empty caches (no engine, no
+    st.cache_data entry, no SQLite page cache), like `spawn`, without paying ~5-10 s
+    of imports per process on this shared machine. The parent's own imports and
+    caches never reach a worker (unlike a plain fork)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
 def _fresh(function, *args) -> Any:
-    # spawn, not fork: a forked child would inherit the parent's imports and caches.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
         return pool.submit(function, *args).result()
 
 
@@ -249,11 +275,13 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
         "seed": synthetic.DEFAULT_SEED,
         "generator": synthetic.GENERATOR_VERSION,
         "targets": TARGETS,
-        "cold": "first call of each helper in a fresh spawned process with a fresh engine (one SELECT 1 before "
-        "the clock): st.cache_data, SQLite page cache and SQLAlchemy statement cache empty; OS page cache NOT dropped",
+        "cold": "first call of each helper in a fresh worker process with a fresh engine (one SELECT 1 before "
+        "the clock), forked from a fork server that only imported the modules: st.cache_data, SQLite page cache "
+        "and SQLAlchemy statement cache empty; OS page cache NOT dropped",
         "warm": "the same calls again in that process: st.cache_data hits (no SQL), uncached helpers run again",
-        "app": "streamlit.testing.v1.AppTest of app.py in a fresh spawned process: the page opened as the "
-        "session's first run (deep link, signed in by session state), then a second run",
+        "app": "streamlit.testing.v1.AppTest of app.py in a fresh worker process (libraries and app modules "
+        "imported by the fork server, page scripts not yet run): the page opened as the session's first run "
+        "(deep link, signed in by session state), then a second run",
     }
     document["cases"] = {key: {"label": CASES[key].label, "page": CASES[key].page} for key in args.pages}
     entries = []

@@ -176,7 +176,7 @@ def pages_section(results: dict[str, Any]) -> str:
         "engine, SQLite page cache empty, OS file cache not dropped), **warm** the same calls again (cache "
         "hits; the few helpers that are uncached by design, leads, the outbox and users, run again). The "
         "**AppTest** run is `app.py` in `streamlit.testing`, signed in, the page opened as the session's "
-        "first run (a deep link, in a fresh process: it includes importing the page's libraries once), "
+        "first run (a deep link, in a fresh worker forked from a fork server that imported the libraries and the app modules), "
         "then a second run. Peak memory is the extra resident memory of the process (VmHWM minus VmRSS), "
         "the largest of the runs. The explorer, matching and KPI sections above break those three data "
         "paths down by statement; here they appear as whole pages.",
