@@ -19,9 +19,64 @@ DEFAULT_RESULTS = ROOT / "benchmarks" / "results" / "pages.json"
 BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 PLAN_LINES = 14
 
-# Page -> (what limits it at 1M, the next step). Written from the plans below; a page
-# that misses a target without an entry here says so in the section.
-NEXT_STEPS: dict[str, tuple[str, str]] = {}
+# Helper -> (what limits it at 1M, the next step), written from the plans and per-call
+# timings of the JSON. A page that misses a target is explained by the notes of the
+# helpers that make up most of its cold or warm time; one without a note says so.
+HELPER_NOTES: dict[str, tuple[str, str]] = {
+    "queries._partner_names_all": (
+        "every partner id and name (111,111 at 1M) for the partner pickers of the editors' forms (new "
+        "agreement, agreement edit, engagement, lead follow-up): the statement itself is a scan of `partner` "
+        "(`SCAN partner`, then `USE TEMP B-TREE FOR ORDER BY` on name), but most of the cold time is fetching "
+        "and building the dict and pickling it into `st.cache_data`, and every warm hit unpickles a fresh copy "
+        "(several MB), once per form on the page; the rerun then ships all names to the browser as selectbox "
+        "options.",
+        "replace the all-names picker with a search-as-you-type lookup (a text input plus "
+        "`partners_lookup.partner_names` for the ids matching a prefix, limited to ~50) in the forms; until "
+        "then, hold the name map in `st.cache_resource` (no copy per hit) and clear it in `queries.clear()`. "
+        "Both live in `components/queries.py` and `components/*forms*.py`, outside this change.",
+    ),
+    "partner_queries._profile": (
+        "`partners.similar_partners`: the `agreement_areas` branch of its UNION ALL joins every agreement to "
+        "its area links (`SCAN agreement`, then `SEARCH agreement_area`) to collect each partner's distinct "
+        "areas, so it reads the whole agreement table for one partner's page.",
+        "keep a (partner, area) table beside the KPI partner summaries (`db/kpi_summary.py` already recomputes "
+        "a partner's rows on every write of its agreements), so similar partners become one GROUP BY over a "
+        "~150k-row table; or load similar partners on demand (an expander) rather than on first open.",
+    ),
+    "partner_queries._log": (
+        "`engagements.losing_touch` groups every engagement by partner for the last contact (`SCAN "
+        "engagement USING INDEX ix_engagement_partner_id`, then a table lookup per row) and sorts every "
+        "partner that qualifies; the agreement side is now one index probe per partner.",
+        "a covering index `engagement (partner_id, engaged_on)` (a migration) makes the last contact an "
+        "index-only MAX per partner.",
+    ),
+    "partner_queries._matches": (
+        "partner matching; the statement-level account is in the partner matching section above.",
+        "see the partner matching section.",
+    ),
+    "queries._explorer_facets": (
+        "the explorer's facet counts; the statement-level account is in the explorer section above.",
+        "see the explorer section.",
+    ),
+    "queries._explorer_page": (
+        "the explorer's count and first page; see the explorer section above.",
+        "see the explorer section.",
+    ),
+    "queries._explorer_charts": (
+        "the explorer's selection charts; see the explorer section above.",
+        "see the explorer section.",
+    ),
+    "queries._kpi_set": ("the KPI set; see the KPI sections above.", "see the KPI sections."),
+    "queries._alerts": (
+        "`alerts.ending_soon` and `alerts.overdue_active` read agreements by end date and status, 500 rows each.",
+        "an index on `agreement (end_date)` serving both windows (a migration).",
+    ),
+    "opportunity_queries.leads": (
+        "leads are read on every rerun by design (contact details are never cached), twice on this page.",
+        "none needed at this size: a few ms per call.",
+    ),
+}
+SHARE = 0.2  # a helper explains a miss when it takes at least this share of the cold or warm time
 
 
 def _seconds(value: float) -> str:
@@ -124,6 +179,21 @@ def _outside_helpers(page: dict[str, Any]) -> str:
     return ", ".join(parts) or "none"
 
 
+def _dominant_helpers(data: dict[str, Any]) -> list[str]:
+    """Helpers that take at least SHARE of the page's cold or warm time (first run), slowest first."""
+    found: dict[str, float] = {}
+    for phase in ("calls_cold_first_run", "calls_warm_first_run"):
+        calls = data[phase]
+        total = sum(c["s"] for c in calls) or 1.0
+        per_helper: dict[str, float] = {}
+        for c in calls:
+            per_helper[c["helper"]] = per_helper.get(c["helper"], 0.0) + c["s"]
+        for helper, seconds in per_helper.items():
+            if seconds / total >= SHARE:
+                found[helper] = max(found.get(helper, 0.0), seconds)
+    return sorted(found, key=lambda h: -found[h])
+
+
 def _limit_lines(results: dict[str, Any], missing: list[str]) -> list[str]:
     sqlite = _largest(results, "sqlite")
     lines = []
@@ -134,8 +204,10 @@ def _limit_lines(results: dict[str, Any], missing: list[str]) -> list[str]:
         calls = sorted(data["calls_cold_first_run"], key=lambda c: -c["s"])
         slow_calls = ", ".join(f"`{c['helper']}` {_seconds(c['s'])} ({c['statements']} statements)" for c in calls[:3])
         lines += [f"#### {label}", "", f"Cold at {sqlite['size']:,}, first run, by helper: {slow_calls}.", ""]
-        limit, step = NEXT_STEPS.get(key, ("(not analysed yet)", "(not analysed yet)"))
-        lines += [f"- **What limits it:** {limit}", f"- **Next step:** {step}", ""]
+        for helper in _dominant_helpers(data):
+            limit, step = HELPER_NOTES.get(helper, ("(not analysed yet)", "(not analysed yet)"))
+            lines += [f"- `{helper}`: **what limits it:** {limit} **Next step:** {step}"]
+        lines.append("")
         for plan in (data.get("plans") or [])[:2]:
             lines += [
                 f"`{plan['function']}` in `{plan['helper']}` ({_seconds(plan['s'])}), EXPLAIN QUERY PLAN:",
