@@ -157,7 +157,8 @@ def test_a_page_that_fails_shows_a_friendly_message(tmp_path, monkeypatch):
     at = login("director")
     engine = make_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("DROP TABLE agreement_area"))
+        # A table the overview reads (its by-area and by-region counts).
+        conn.execute(text("DROP TABLE kpi_link_cell"))
     engine.dispose()
     import streamlit as st
 
