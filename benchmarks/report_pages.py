@@ -36,9 +36,11 @@ HELPER_NOTES: dict[str, tuple[str, str]] = {
         "Both live in `components/queries.py` and `components/*forms*.py`, outside this change.",
     ),
     "partner_queries._profile": (
-        "`partners.similar_partners`: the `agreement_areas` branch of its UNION ALL joins every agreement to "
-        "its area links (`SCAN agreement`, then `SEARCH agreement_area`) to collect each partner's distinct "
-        "areas, so it reads the whole agreement table for one partner's page.",
+        "`partners.similar_partners`: the `agreement_areas` branch of its UNION ALL walks every area link of "
+        "the partner's areas (`SEARCH agreement_area USING COVERING INDEX ix_agreement_area_area (area=?)`, "
+        "about 1.2M links at 1M), looks up each link's agreements (`SEARCH agreement USING INDEX "
+        "ix_agreement_areas_from_id`) and de-duplicates (partner, area) in a temporary B-tree, to score every "
+        "partner for one partner's page.",
         "keep a (partner, area) table beside the KPI partner summaries (`db/kpi_summary.py` already recomputes "
         "a partner's rows on every write of its agreements), so similar partners become one GROUP BY over a "
         "~150k-row table; or load similar partners on demand (an expander) rather than on first open.",
@@ -67,15 +69,44 @@ HELPER_NOTES: dict[str, tuple[str, str]] = {
         "see the explorer section.",
     ),
     "queries._kpi_set": ("the KPI set; see the KPI sections above.", "see the KPI sections."),
+    "queries._money_followed_up": (
+        "two statements, the period's agreements on the KPI covering index (`SEARCH agreement USING COVERING "
+        "INDEX ix_agreement_kpi_cover`) and their instalments (`SEARCH instalment USING INDEX "
+        "ix_instalment_agreement_id`): about 0.1 s of SQL at 1M on both stores.",
+        "nothing structural: the page is under both targets on SQLite, and its PostgreSQL ratio is within "
+        "the run-to-run spread stated under the targets table; re-measure on a quiet machine.",
+    ),
+    "sponsorship_queries._revenue": (
+        "ten figures of `db/revenue.py` in 18 small statements over the period's events (index ranges on "
+        "`ix_event_start_year`, then `ix_sponsorship_event_id`); their SQL is a small part of the cold time, "
+        "the rest is the first use of each statement in a fresh process (SQLAlchemy compiling it, a round "
+        "trip each), which PostgreSQL pays more than SQLite.",
+        "compute the breakdowns from one pass over the period's sponsorships and requests grouped by event "
+        "and package (summed per activity, sponsor, type, sector and year in Python): 3-4 statements "
+        "instead of 18.",
+    ),
     "queries._alerts": (
-        "`alerts.ending_soon` and `alerts.overdue_active` read agreements by end date and status, 500 rows each.",
-        "an index on `agreement (end_date)` serving both windows (a migration).",
+        "`alerts.overdue_active` scans `agreement` (`SCAN agreement`) and works out each row's current state "
+        "with correlated subqueries over its amendments (`SEARCH amendment USING INDEX "
+        "ix_agreement_parent_id_partial`); `alerts.ending_soon` groups the whole table for the same (`SCAN "
+        "agreement`, `USE TEMP B-TREE FOR GROUP BY`).",
+        "an index on `agreement (end_date)` (a migration) and a current end date kept on the parent at write "
+        "time, so both windows are index ranges; `db/alerts.py` is read through `components/queries.py`, "
+        "outside this change.",
+    ),
+    "views/alerts.py": (
+        "for admins and staff the page builds the digest preview (`alerts.send_digests`, the same scans per "
+        "officer) inline, uncached, on every rerun: seconds per click at 1M.",
+        "cache the preview (or build it only when its expander is opened, or from the cached alerts) in "
+        "`views/alerts.py` / `components/queries.py`.",
     ),
     "opportunity_queries.leads": (
-        "leads are read on every rerun by design (contact details are never cached), twice on this page.",
-        "none needed at this size: a few ms per call.",
+        "leads are read on every rerun by design (contact details are never cached), twice on this page; "
+        "each lead shown gets a partner picker fed by `queries._partner_names_all`.",
+        "the leads query is a few ms; the pickers are the cost (see `queries._partner_names_all`).",
     ),
 }
+RERUN_SQL_S = 0.5  # SQL a page runs outside the helpers on every rerun, worth naming above this
 SHARE = 0.2  # a helper explains a miss when it takes at least this share of the cold or warm time
 
 
@@ -167,6 +198,19 @@ def _verdicts(results: dict[str, Any]) -> tuple[list[str], list[str]]:
             f"| {case['label']} | {_seconds(cold)} | {_ms(warm)} | {ratio_cell} |"
             f" {'yes' if not failed else '**no**: ' + ', '.join(failed)} |"
         )
+    if pg and pg_same:
+        spreads = sorted(
+            max(d["cold"]["runs_s"]) / max(min(d["cold"]["runs_s"]), 1e-6)
+            for e in (pg, pg_same)
+            for d in (p.get("data") for p in e["pages"].values())
+            if d
+        )
+        lines += [
+            "",
+            f"The PostgreSQL/SQLite ratio compares cold medians at {pg['size']:,}; the slowest/fastest cold run "
+            f"of a page there differs by {spreads[len(spreads) // 2]:.1f}x at the median ({spreads[-1]:.1f}x at "
+            "worst), so a ratio within that spread of 2x is not a clear miss.",
+        ]
     return lines, missing
 
 
@@ -204,7 +248,9 @@ def _limit_lines(results: dict[str, Any], missing: list[str]) -> list[str]:
         calls = sorted(data["calls_cold_first_run"], key=lambda c: -c["s"])
         slow_calls = ", ".join(f"`{c['helper']}` {_seconds(c['s'])} ({c['statements']} statements)" for c in calls[:3])
         lines += [f"#### {label}", "", f"Cold at {sqlite['size']:,}, first run, by helper: {slow_calls}.", ""]
-        for helper in _dominant_helpers(data):
+        rerun = page["app"]["second_run_sql"]["by_owner"]
+        slow_rerun = [owner for owner, v in rerun.items() if owner in HELPER_NOTES and v["s"] >= RERUN_SQL_S]
+        for helper in _dominant_helpers(data) + [o for o in slow_rerun if o not in _dominant_helpers(data)]:
             limit, step = HELPER_NOTES.get(helper, ("(not analysed yet)", "(not analysed yet)"))
             lines += [f"- `{helper}`: **what limits it:** {limit} **Next step:** {step}"]
         lines.append("")
