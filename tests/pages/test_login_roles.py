@@ -154,6 +154,8 @@ def test_a_page_that_fails_shows_a_friendly_message(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'broken.db'}"
     assert cli.main(["--url", url, "init", "--sample"]) == 0
     monkeypatch.setenv("PARTNERSHIPS_DATABASE_URL", url)
+    # Its own key: the test must not depend on another fixture having set one.
+    monkeypatch.setenv("PARTNERSHIPS_COOKIE_KEY", "k" * 48)
     at = login("director")
     engine = make_engine(url)
     with engine.begin() as conn:
