@@ -152,7 +152,10 @@ def _base(f: AgreementFilter | None = None, partner: bool = False) -> Select:
 def normalized(conn: Connection, f: AgreementFilter) -> AgreementFilter:
     """`f` without the period bounds that every agreement meets (the page's
     period slider spans the whole store by default): the same rows, but the
-    planner may then pick the index that suits the rest of the query."""
+    planner may then pick the index that suits the rest of the query. The text
+    is stripped, so that an all-blank text filters nothing."""
+    if f.text != f.text.strip():
+        f = replace(f, text=f.text.strip())
     if f.year_from is None and f.year_to is None:
         return f
     # Two subqueries: SQLite answers a lone min() or max() from one end of the

@@ -146,6 +146,7 @@ FACET_FILTERS = {
     "partner chosen": AgreementFilter(year_from=2012),
     "text": AgreementFilter(text="foundation"),
     "short text": AgreementFilter(text="ec"),
+    "blank text": AgreementFilter(text="   "),
     "value range": AgreementFilter(value_min_cents=1, value_max_cents=50_000_000_00, countries=("KEN",)),
 }
 
