@@ -6,7 +6,7 @@ each message shown beside its field on the rerun.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -88,10 +88,38 @@ def general_error(prefix: str, fields: Iterable[str] | None = None) -> None:
             st.error(f"{field}: {message}", icon=":material/error:")
 
 
-def seed(key: str, value: Any) -> None:
-    """Give a widget its first value (the stored one) once."""
+def seed_state(key: str, value: Any) -> None:
+    """Give a state key that no widget owns (an opened version) its first value, once.
+
+    Never a widget's key: a widget takes its stored value as its own default
+    (`value=`, `default=`, `index=`). A value written to session state before the
+    widget exists is lost when a rerun interrupts the page's first run: the
+    browser sends back its still-empty widget instead.
+    """
     if key not in st.session_state:
         st.session_state[key] = value
+
+
+def option_index(options: Sequence[Any], value: Any, missing: int | None = 0) -> int | None:
+    """`index=` of a select box or radio opened on `value`: its position among
+    `options`, or `missing` when it is not one of them."""
+    return options.index(value) if value in options else missing
+
+
+def widget_prefix(prefix: str) -> str:
+    """The prefix of a form's widget keys: `prefix`, then a new one after each
+    `forget(prefix)`.
+
+    A browser keeps showing a widget's value, and sends it back, for as long as
+    the widget's key lives, whatever its new default; under new keys it draws
+    the widgets afresh on their defaults (the saved record).
+    """
+    generation = st.session_state.get(_generation_key(prefix), 0)
+    return f"{prefix}{generation}_" if generation else prefix
+
+
+def _generation_key(prefix: str) -> str:
+    return f"forms.generation:{prefix}"  # does not start with `prefix`: forget keeps it
 
 
 def text_of(key: str) -> Any:
@@ -108,7 +136,10 @@ def text_of(key: str) -> Any:
 
 
 def forget(prefix: str, keep: tuple[str, ...] = ("flash", "done")) -> None:
-    """Drop a form's widgets and opened version so it reopens on the saved record."""
+    """Drop a form's widgets and opened version so it reopens on the saved record
+    (in a browser too, for widgets keyed under `widget_prefix(prefix)`)."""
     for key in [k for k in st.session_state if str(k).startswith(prefix)]:
         if not any(str(key).endswith(suffix) for suffix in keep):
             del st.session_state[key]
+    generation = _generation_key(prefix)
+    st.session_state[generation] = st.session_state.get(generation, 0) + 1

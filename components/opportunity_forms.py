@@ -3,7 +3,10 @@
 English is required; the other languages are optional, each with its own
 translation status (a draft is not published: English is shown instead).
 Submits run in callbacks so each field shows its own error on the rerun; an
-edit saves over the version the form was opened with.
+edit saves over the version the form was opened with. Each widget opens on the
+stored value as its own default, never through session_state (a rerun that
+interrupts the page's first run would otherwise send back the browser's
+still-empty widget, and a save would store it).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from typing import Any
 
 import streamlit as st
 
+from components import forms
+from components.forms import option_index, widget_prefix
 from components.i18n import LANGUAGE_NAMES, country_name, labels, t
 from components.opportunity_ui import field_error, general_error, run_write, status_label
 from db import opportunities, vocab
@@ -33,35 +38,21 @@ def _initial(detail: dict[str, Any] | None) -> dict[str, Any]:
                      "texts": detail["texts"]}  # fmt: skip
 
 
-def _seed(prefix: str, initial: dict[str, Any]) -> None:
-    """Put the stored values into the widgets' state the first time the form opens."""
-    if st.session_state.get(f"{prefix}seeded"):
-        return
-    for name in ("status", *MONEY, "contact_officer", *LISTS):
-        st.session_state[f"{prefix}{name}"] = initial.get(name, [] if name in LISTS else "")
-    for lang in vocab.LANGUAGES:
-        text = initial["texts"].get(lang) or {}
-        st.session_state[f"{prefix}title_{lang}"] = text.get("title", "")
-        st.session_state[f"{prefix}summary_{lang}"] = text.get("summary") or ""
-        st.session_state[f"{prefix}translation_status_{lang}"] = text.get("translation_status", "draft")
-    st.session_state[f"{prefix}seeded"] = True
-
-
 def form_values(prefix: str, with_code: bool) -> dict[str, Any]:
     """The form's widgets as the data layer's values."""
-    state = st.session_state
+    state, keys = st.session_state, widget_prefix(prefix)
     values: dict[str, Any] = {
-        name: state.get(f"{prefix}{name}") for name in ("status", *MONEY, "contact_officer", *LISTS)
+        name: state.get(f"{keys}{name}") for name in ("status", *MONEY, "contact_officer", *LISTS)
     }
     if with_code:
-        values["code"] = state.get(f"{prefix}code", "")
+        values["code"] = state.get(f"{keys}code", "")
     values["texts"] = {
         lang: {
-            "title": state.get(f"{prefix}title_{lang}", ""),
-            "summary": state.get(f"{prefix}summary_{lang}", ""),
+            "title": state.get(f"{keys}title_{lang}", ""),
+            "summary": state.get(f"{keys}summary_{lang}", ""),
             "translation_status": "reviewed"
             if lang == SOURCE_LANGUAGE
-            else state.get(f"{prefix}translation_status_{lang}"),
+            else state.get(f"{keys}translation_status_{lang}"),
         }
         for lang in vocab.LANGUAGES
     }
@@ -69,52 +60,57 @@ def form_values(prefix: str, with_code: bool) -> dict[str, Any]:
 
 
 def forget(prefix: str) -> None:
-    """Drop the form's widgets so it reopens on the saved record."""
-    for key in [k for k in st.session_state if str(k).startswith(prefix) and not str(k).endswith("done")]:
-        del st.session_state[key]
+    """Drop the form's widgets and opened version so it reopens on the saved record."""
+    forms.forget(prefix, keep=("done",))
 
 
-def _common_fields(prefix: str, with_code: bool) -> None:
+def _common_fields(prefix: str, with_code: bool, initial: dict[str, Any]) -> None:
+    keys = widget_prefix(prefix)
     statuses = {s: status_label(s) for s in STATUSES}
     left, right = st.columns(2)
     with left:
         if with_code:
-            st.text_input(
-                t("opportunity.field_code"), key=f"{prefix}code", max_chars=64, help=t("opportunity.code_help")
-            )
+            st.text_input(t("opportunity.field_code"), key=f"{keys}code", max_chars=64, help=t("opportunity.code_help"))
             field_error(prefix, "code")
-        st.selectbox(t("opportunity.field_status"), STATUSES, key=f"{prefix}status", format_func=statuses.__getitem__,
-                     help=t("opportunity.status_help"))  # fmt: skip
+        st.selectbox(t("opportunity.field_status"), STATUSES, index=option_index(STATUSES, initial.get("status")),
+                     key=f"{keys}status", format_func=statuses.__getitem__, help=t("opportunity.status_help"))  # fmt: skip
         field_error(prefix, "status")
-        st.text_input(t("opportunity.field_contact_officer"), key=f"{prefix}contact_officer", max_chars=64)
+        st.text_input(t("opportunity.field_contact_officer"), value=initial.get("contact_officer", ""),
+                      key=f"{keys}contact_officer", max_chars=64)  # fmt: skip
         field_error(prefix, "contact_officer")
     with right:
         for name in MONEY:
-            st.text_input(t(f"opportunity.field_{name}"), key=f"{prefix}{name}", max_chars=20,
-                          help=t("forms.value_usd_help"))  # fmt: skip
+            st.text_input(t(f"opportunity.field_{name}"), value=initial.get(name, ""), key=f"{keys}{name}",
+                          max_chars=20, help=t("forms.value_usd_help"))  # fmt: skip
             field_error(prefix, name)
     names = {"areas": labels("area", vocab.AREAS), "regions": labels("region", vocab.REGIONS),
              "countries": {c: country_name(c) for c in sorted(vocab.country_codes())}}  # fmt: skip
     for name, column in zip(LISTS, st.columns(3), strict=True):
         with column:
-            st.multiselect(t(f"opportunity.field_{name}"), list(names[name]), key=f"{prefix}{name}",
+            stored = [code for code in initial.get(name, []) if code in names[name]]
+            st.multiselect(t(f"opportunity.field_{name}"), list(names[name]), default=stored, key=f"{keys}{name}",
                            format_func=names[name].__getitem__, placeholder=t("opportunity.choose"))  # fmt: skip
             field_error(prefix, name)
 
 
-def _language_tabs(prefix: str) -> None:
+def _language_tabs(prefix: str, stored: dict[str, Any]) -> None:
+    keys = widget_prefix(prefix)
     translation = {s: t(f"opportunity.translation_{s}") for s in TRANSLATION_STATUSES}
     languages = [SOURCE_LANGUAGE, *(lang for lang in vocab.LANGUAGES if lang != SOURCE_LANGUAGE)]
     for lang, tab in zip(languages, st.tabs([LANGUAGE_NAMES[lang] for lang in languages]), strict=True):
+        text = stored.get(lang) or {}
         with tab:
-            st.text_input(t("opportunity.field_title"), key=f"{prefix}title_{lang}", max_chars=500)
+            st.text_input(t("opportunity.field_title"), value=text.get("title", ""), key=f"{keys}title_{lang}",
+                          max_chars=500)  # fmt: skip
             field_error(prefix, f"title.{lang}")
-            st.text_area(t("opportunity.field_summary"), key=f"{prefix}summary_{lang}", max_chars=10_000, height=150)
+            st.text_area(t("opportunity.field_summary"), value=text.get("summary") or "", key=f"{keys}summary_{lang}",
+                         max_chars=10_000, height=150)  # fmt: skip
             field_error(prefix, f"summary.{lang}")
             if lang != SOURCE_LANGUAGE:
+                status = text.get("translation_status", "draft")
                 st.selectbox(t("opportunity.field_translation_status"), TRANSLATION_STATUSES,
-                             key=f"{prefix}translation_status_{lang}", format_func=translation.__getitem__,
-                             help=t("opportunity.translation_help"))  # fmt: skip
+                             index=option_index(TRANSLATION_STATUSES, status), key=f"{keys}translation_status_{lang}",
+                             format_func=translation.__getitem__, help=t("opportunity.translation_help"))  # fmt: skip
 
 
 def _errors_elsewhere(prefix: str) -> None:
@@ -129,7 +125,7 @@ def _errors_elsewhere(prefix: str) -> None:
 def new_opportunity_form(principal: Principal) -> None:
     """Create an opportunity; on success it is selected for editing."""
     prefix = "opn_"
-    _seed(prefix, _initial(None))
+    initial = _initial(None)
 
     def submit() -> None:
         run_write(prefix, opportunities.create_opportunity, principal, form_values(prefix, True))
@@ -139,8 +135,8 @@ def new_opportunity_form(principal: Principal) -> None:
             st.session_state["opa_selected"] = created
 
     with st.form(f"{prefix}form"):
-        _common_fields(prefix, with_code=True)
-        _language_tabs(prefix)
+        _common_fields(prefix, True, initial)
+        _language_tabs(prefix, initial["texts"])
         st.form_submit_button(t("opportunity.create"), type="primary", on_click=submit)
     _errors_elsewhere(prefix)
     general_error(prefix)
@@ -153,7 +149,7 @@ def edit_opportunity_form(principal: Principal, detail: dict[str, Any]) -> None:
     prefix = f"ope_{detail['id']}_"
     version_key = f"{prefix}opened_version"
     st.session_state.setdefault(version_key, detail["version"])
-    _seed(prefix, _initial(detail))
+    initial = _initial(detail)
 
     def submit() -> None:
         run_write(prefix, opportunities.update_opportunity, principal, detail["id"], form_values(prefix, False),
@@ -162,8 +158,8 @@ def edit_opportunity_form(principal: Principal, detail: dict[str, Any]) -> None:
             forget(prefix)
 
     with st.form(f"{prefix}form"):
-        _common_fields(prefix, with_code=False)
-        _language_tabs(prefix)
+        _common_fields(prefix, False, initial)
+        _language_tabs(prefix, initial["texts"])
         st.form_submit_button(t("opportunity.save"), type="primary", on_click=submit)
     _errors_elsewhere(prefix)
     general_error(prefix)

@@ -43,8 +43,8 @@ def _partner_fields(prefix: str, lead: dict[str, Any]) -> None:
     st.selectbox(t("opportunity.partner_existing"), list(partners), format_func=partners.__getitem__,
                  key=f"{prefix}partner")  # fmt: skip
     st.checkbox(t("opportunity.partner_new"), key=f"{prefix}new")
-    st.session_state.setdefault(f"{prefix}new_name", lead["organisation"])
-    st.text_input(t("opportunity.partner_name"), key=f"{prefix}new_name", max_chars=500)
+    # The lead's organisation is the name's default, never written to session_state before the widget.
+    st.text_input(t("opportunity.partner_name"), value=lead["organisation"], key=f"{prefix}new_name", max_chars=500)
     types = labels("ptype", vocab.PARTNER_TYPES)
     st.selectbox(t("opportunity.partner_type"), list(vocab.PARTNER_TYPES), format_func=types.__getitem__,
                  key=f"{prefix}new_type")  # fmt: skip
@@ -104,10 +104,8 @@ def lead_actions(principal: Principal, lead: dict[str, Any], opportunity: dict[s
     with agreement_tab, st.form(f"{prefix}agr_form"):
         _partner_fields(f"{prefix}agr_", lead)
         st.text_input(t("forms.agreement_id"), key=f"{prefix}agreement_id", max_chars=64)
-        st.session_state.setdefault(
-            f"{prefix}title", (opportunity or {}).get("texts", {}).get("en", {}).get("title", "")
-        )
-        st.text_input(t("forms.title"), key=f"{prefix}title", max_chars=500)
+        title = (opportunity or {}).get("texts", {}).get("en", {}).get("title", "")
+        st.text_input(t("forms.title"), value=title, key=f"{prefix}title", max_chars=500)
         types = labels("type", vocab.AGREEMENT_TYPES)
         st.selectbox(t("forms.agreement_type"), list(vocab.AGREEMENT_TYPES), format_func=types.__getitem__,
                      key=f"{prefix}type")  # fmt: skip

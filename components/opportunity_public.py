@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from components import auth, opportunity_queries, queries
+from components.forms import option_index
 from components.i18n import LANGUAGE_NAMES, country_name, current_language, fmt_int, labels, t
 from components.opportunity_ui import (
     align,
@@ -212,7 +213,6 @@ def subscribe_form() -> None:
     """E-mail, language, areas and regions, with the matching rule; double opt-in."""
     prefix = "ops_"
     area_names, region_names = labels("area", vocab.AREAS), labels("region", vocab.REGIONS)
-    st.session_state.setdefault(f"{prefix}language", current_language())
 
     def submit() -> None:
         state = st.session_state
@@ -226,7 +226,9 @@ def subscribe_form() -> None:
     with st.form(f"{prefix}form"):
         st.text_input(t("opportunity.field_email"), key=f"{prefix}email", max_chars=254, autocomplete="email")
         _public_error(prefix, "email")
+        # The page's language is the default, never written to session_state before the widget.
         st.selectbox(t("opportunity.field_language"), vocab.LANGUAGES, key=f"{prefix}language",
+                     index=option_index(vocab.LANGUAGES, current_language()),
                      format_func=LANGUAGE_NAMES.__getitem__)  # fmt: skip
         st.multiselect(t("opportunity.field_areas"), vocab.AREAS, key=f"{prefix}areas",
                        format_func=area_names.__getitem__, placeholder=t("opportunity.choose"))  # fmt: skip

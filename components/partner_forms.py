@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from components import queries
-from components.forms import field_error, form_done, form_errors, general_error, run_write, seed
+from components.forms import field_error, form_done, form_errors, general_error, option_index, run_write
 from components.i18n import country_name, labels, t
 from components.safe import md
 from db import duplicates, engagements, partners, settings, vocab
@@ -40,36 +40,45 @@ LISTS = {
 
 
 def _profile_widget(prefix: str, field: str, initial: dict[str, Any]) -> None:
+    """One widget, opened on the stored value, and its error below it."""
+    # The stored value goes in as the widget's default, never through
+    # session_state: a rerun that interrupts the first run would otherwise send
+    # back the browser's still-empty widget and the form would save it.
     key = f"{prefix}{field}"
     label = t(f"partners.{field}")
     if field in LISTS:
         vocabulary, codes = LISTS[field]
-        seed(key, list(initial.get(field) or []))
         names = labels(vocabulary, codes)
-        st.multiselect(label, list(codes), key=key, format_func=names.__getitem__, placeholder=t("explorer.any"))
+        stored = [c for c in initial.get(field) or [] if c in names]
+        st.multiselect(
+            label, list(codes), default=stored, key=key, format_func=names.__getitem__, placeholder=t("explorer.any")
+        )
     elif field == "priority_countries" or field == "country":
         codes = sorted(vocab.country_codes())
         names = {c: country_name(c) for c in codes} | {"": "—"}
         if field == "country":
-            seed(key, initial.get(field) or "")
-            st.selectbox(label, ["", *codes], key=key, format_func=names.__getitem__)
+            options = ["", *codes]
+            st.selectbox(
+                label, options, index=option_index(options, initial.get(field)), key=key, format_func=names.__getitem__
+            )
         else:
-            seed(key, list(initial.get(field) or []))
-            st.multiselect(label, codes, key=key, format_func=names.__getitem__, placeholder=t("explorer.any"))
+            stored = [c for c in initial.get(field) or [] if c in names]
+            st.multiselect(
+                label, codes, default=stored, key=key, format_func=names.__getitem__, placeholder=t("explorer.any")
+            )
     elif field in ("partner_type", "sector"):
         vocabulary, codes = {"partner_type": ("ptype", vocab.PARTNER_TYPES), "sector": ("sector", vocab.SECTORS)}[field]
-        seed(key, initial.get(field) or "")
-        names = labels(vocabulary, ["", *codes])
-        st.selectbox(label, ["", *codes], key=key, format_func=names.__getitem__)
+        options = ["", *codes]
+        names = labels(vocabulary, options)
+        st.selectbox(
+            label, options, index=option_index(options, initial.get(field)), key=key, format_func=names.__getitem__
+        )
     elif field == "sector_member":
-        seed(key, bool(initial.get(field)))
-        st.checkbox(t("glossary.sector_member"), key=key)
+        st.checkbox(t("glossary.sector_member"), value=bool(initial.get(field)), key=key)
     elif field in ("mandate", "strategy"):
-        seed(key, initial.get(field) or "")
-        st.text_area(label, key=key, max_chars=10_000)
+        st.text_area(label, value=initial.get(field) or "", key=key, max_chars=10_000)
     else:
-        seed(key, initial.get(field) or "")
-        st.text_input(label, key=key, max_chars=500 if field == "name" else 2000)
+        st.text_input(label, value=initial.get(field) or "", key=key, max_chars=500 if field == "name" else 2000)
     field_error(prefix, field)
 
 

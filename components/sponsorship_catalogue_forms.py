@@ -1,5 +1,10 @@
 """Staff: edit events (with their texts in the six languages), the packages of an
-event, and the discount rules, each form saving over the version it was opened with."""
+event, and the discount rules, each form saving over the version it was opened with.
+
+Each widget opens on the stored value as its own default, never through
+session_state: a rerun that interrupts the page's first run would otherwise
+send back the browser's still-empty widget, and a save would store it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,17 @@ import streamlit as st
 
 from components import sponsorship_queries as sq
 from components.i18n import LANGUAGE_NAMES, current_language, fmt_date, t
-from components.sponsorship_forms import field_error, flash, forget, general_error, run_write, seed, text_of
+from components.sponsorship_forms import (
+    field_error,
+    flash,
+    forget,
+    general_error,
+    option_index,
+    run_write,
+    seed_state,
+    text_of,
+    widget_prefix,
+)
 from components.sponsorship_text import money, percent, rule_summary
 from db import pricing, sponsorship_catalogue
 from db.cells import cents_to_text
@@ -35,18 +50,29 @@ RULE_FIELDS = ("kind", "percent", "min_packages", "min_total_usd", "open_events_
 
 
 def _texts(prefix: str, languages: tuple[str, ...], fields: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    return {lang: {f: str(st.session_state.get(f"{prefix}{f}_{lang}") or "") for f in fields} for lang in languages}
+    keys = widget_prefix(prefix)
+    return {lang: {f: str(st.session_state.get(f"{keys}{f}_{lang}") or "") for f in fields} for lang in languages}
+
+
+def _values(prefix: str, fields: tuple[str, ...]) -> dict[str, Any]:
+    keys = widget_prefix(prefix)
+    return {field: text_of(f"{keys}{field}") for field in fields}
 
 
 def _text_inputs(prefix: str, languages: tuple[str, ...], fields: tuple[str, ...], stored: dict) -> None:
-    """One tab per language with its text fields, seeded from the stored texts."""
+    """One tab per language with its text fields, opened on the stored texts."""
+    keys = widget_prefix(prefix)
     for tab, lang in zip(st.tabs([LANGUAGE_NAMES[lang] for lang in languages]), languages, strict=True):
         with tab:
             for field in fields:
-                key = f"{prefix}{field}_{lang}"
-                seed(key, (stored.get(lang) or {}).get(field) or "")
+                value = (stored.get(lang) or {}).get(field) or ""
                 widget = st.text_input if field == "name" else st.text_area
-                widget(t(f"sadmin.text_{field}"), key=key, max_chars=500 if field == "name" else 10_000)
+                widget(
+                    t(f"sadmin.text_{field}"),
+                    value=value,
+                    key=f"{keys}{field}_{lang}",
+                    max_chars=500 if field == "name" else 10_000,
+                )
                 field_error(prefix, f"{field}_{lang}")
 
 
@@ -64,22 +90,23 @@ def events_tab() -> None:
     initial: dict[str, Any] = {"open_event": True}
     if record:
         initial = record | {"sponsorship_target_usd": cents_to_text(record["sponsorship_target_usd"]) or ""}
-        seed(f"{prefix}version", record["version"])
+        seed_state(f"{prefix}version", record["version"])
+    keys = widget_prefix(prefix)
     with st.form(f"{prefix}form"):
         left, right = st.columns(2)
         for index, field in enumerate(f for f in EVENT_FIELDS if record is None or f != "event_id"):
-            key = f"{prefix}{field}"
-            seed(key, initial.get(field) if initial.get(field) is not None else ("" if "date" not in field else None))
+            key = f"{keys}{field}"
+            value = initial.get(field) if initial.get(field) is not None else ("" if "date" not in field else None)
             with left if index % 2 == 0 else right:
                 label = t(f"sadmin.event_{field}")
                 if field.endswith("_date"):
-                    st.date_input(label, key=key, format="YYYY-MM-DD")
+                    st.date_input(label, value=value, key=key, format="YYYY-MM-DD")
                 elif field == "open_event":
-                    st.checkbox(label, key=key)
+                    st.checkbox(label, value=bool(value), key=key)
                 elif field == "description":
-                    st.text_area(label, key=key, max_chars=10_000)
+                    st.text_area(label, value=value, key=key, max_chars=10_000)
                 else:
-                    st.text_input(label, key=key, max_chars=500)
+                    st.text_input(label, value=value, key=key, max_chars=500)
                 field_error(prefix, field)
         st.markdown(f"**{t('sadmin.translations')}**")
         _text_inputs(prefix, OTHER_LANGUAGES, ("name", "description"), (record or {}).get("texts", {}))
@@ -88,7 +115,7 @@ def events_tab() -> None:
 
 
 def _save_event(prefix: str, event_id: str, record: dict | None) -> None:
-    values = {field: text_of(f"{prefix}{field}") for field in EVENT_FIELDS}
+    values = _values(prefix, EVENT_FIELDS)
     texts = _texts(prefix, OTHER_LANGUAGES, ("name", "description"))
     if record is None:
         saved = run_write(prefix, sponsorship_catalogue.save_event, values, texts)
@@ -137,22 +164,24 @@ def packages_tab() -> None:
             "code": record["code"], "kind": record["activity_kind"], "price_usd": cents_to_text(record["price_cents"]),
             "quantity": str(record["quantity"]), "active": bool(record["active"]),
         }  # fmt: skip
-        seed(f"{prefix}version", record["version"])
+        seed_state(f"{prefix}version", record["version"])
         st.caption(t("sadmin.sold_count", sold=record["sold"]))
     kinds = {kind: t(f"sponsorship.kind_{kind}") for kind in ACTIVITY_KINDS}
+    keys = widget_prefix(prefix)
     with st.form(f"{prefix}form"):
         left, right = st.columns(2)
         for index, field in enumerate(PACKAGE_FIELDS):
-            key = f"{prefix}{field}"
-            seed(key, initial.get(field, ""))
+            key = f"{keys}{field}"
+            value = initial.get(field, "")
             with left if index % 2 == 0 else right:
                 label = t(f"sadmin.package_{field}")
                 if field == "kind":
-                    st.selectbox(label, list(kinds), key=key, format_func=kinds.__getitem__)
+                    shown = option_index(list(kinds), value)
+                    st.selectbox(label, list(kinds), index=shown, key=key, format_func=kinds.__getitem__)
                 elif field == "active":
-                    st.checkbox(label, key=key)
+                    st.checkbox(label, value=bool(value), key=key)
                 else:
-                    st.text_input(label, key=key, max_chars=64)
+                    st.text_input(label, value=value, key=key, max_chars=64)
                 field_error(prefix, field)
         st.markdown(f"**{t('sadmin.translations')}**")
         _text_inputs(prefix, LANGUAGES, PACKAGE_TEXT_FIELDS, (record or {}).get("texts", {}))
@@ -161,7 +190,7 @@ def packages_tab() -> None:
 
 
 def _save_package(prefix: str, event_id: str, record: dict | None) -> None:
-    values = {field: text_of(f"{prefix}{field}") for field in PACKAGE_FIELDS}
+    values = _values(prefix, PACKAGE_FIELDS)
     texts = _texts(prefix, LANGUAGES, PACKAGE_TEXT_FIELDS)
     if record is None:
         saved = run_write(prefix, sponsorship_catalogue.save_package, event_id, values, texts)
@@ -216,20 +245,22 @@ def rules_tab() -> None:
             "open_events_only": bool(record["open_events_only"]), "position": str(record["position"]),
             "active": bool(record["active"]),
         }  # fmt: skip
-        seed(f"{prefix}version", record["version"])
+        seed_state(f"{prefix}version", record["version"])
+    keys = widget_prefix(prefix)
     with st.form(f"{prefix}form"):
         left, right = st.columns(2)
         for index, field in enumerate(RULE_FIELDS):
-            key = f"{prefix}{field}"
-            seed(key, initial.get(field, ""))
+            key = f"{keys}{field}"
+            value = initial.get(field, "")
             with left if index % 2 == 0 else right:
                 label = t(f"sadmin.rule_{field}")
                 if field == "kind":
-                    st.selectbox(label, list(kinds), key=key, format_func=kinds.__getitem__)
+                    shown = option_index(list(kinds), value)
+                    st.selectbox(label, list(kinds), index=shown, key=key, format_func=kinds.__getitem__)
                 elif field in ("open_events_only", "active"):
-                    st.checkbox(label, key=key)
+                    st.checkbox(label, value=bool(value), key=key)
                 else:
-                    st.text_input(label, key=key, max_chars=20)
+                    st.text_input(label, value=value, key=key, max_chars=20)
                 field_error(prefix, field)
         st.form_submit_button(t("sadmin.save"), type="primary", on_click=_save_rule, args=(prefix, record))
     general_error(prefix, RULE_FIELDS)
@@ -248,7 +279,7 @@ def _example(rows: list[dict[str, Any]]) -> str:
 
 
 def _save_rule(prefix: str, record: dict | None) -> None:
-    values = {field: text_of(f"{prefix}{field}") for field in RULE_FIELDS}
+    values = _values(prefix, RULE_FIELDS)
     if record is None:
         saved = run_write(prefix, sponsorship_catalogue.save_rule, values)
     else:

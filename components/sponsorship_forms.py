@@ -11,7 +11,15 @@ from typing import Any
 import streamlit as st
 
 from components import forms
-from components.forms import field_error, forget, general_error, seed, text_of  # noqa: F401 - the sponsorship pages import them from here
+from components.forms import (  # noqa: F401 - the sponsorship pages import them from here
+    field_error,
+    forget,
+    general_error,
+    option_index,
+    seed_state,
+    text_of,
+    widget_prefix,
+)
 
 # The sponsorship desk's wording of a refused save (catalogue keys).
 MESSAGES = {"stale": "sadmin.stale", "not_found": "sadmin.not_found", "denied": "access.denied"}

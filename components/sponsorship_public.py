@@ -84,11 +84,11 @@ def choose_packages(packages: list[dict[str, Any]]) -> list[int]:
 
 def sector_member_question() -> bool:
     answers = {False: t("sponsor.no"), True: t("sponsor.yes")}
-    st.session_state.setdefault(SECTOR_KEY, False)
-    st.radio(
+    # "No" is the radio's own default (index 0), never written to session_state before it.
+    answer = st.radio(
         t("sponsor.sector_member_q"), [False, True], format_func=answers.__getitem__, horizontal=True, key=SECTOR_KEY
     )
-    return bool(st.session_state[SECTOR_KEY])
+    return bool(answer)
 
 
 def show_price(quote: pricing.Quote, names: dict[int, str]) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 from components import queries
 from components import sponsorship_queries as sq
 from components.i18n import LANGUAGE_NAMES, country_name, current_language, fmt_date, labels, t
-from components.sponsorship_forms import field_error, flash, forget, general_error, run_write
+from components.sponsorship_forms import field_error, flash, forget, general_error, option_index, run_write
 from components.sponsorship_pdf import available as pdf_available
 from components.sponsorship_pdf import quote_pdf
 from components.sponsorship_text import discount_reason, money
@@ -113,9 +113,12 @@ def _pdf(detail: dict[str, Any]) -> None:
     if not pdf_available():
         return
     key = f"sa_pdf_lang_{detail['id']}"
-    st.session_state.setdefault(key, detail["language"] if detail["language"] in vocab.LANGUAGES else "en")
+    # The request's language is the select box's default (never written to session_state before it).
+    opened = option_index(vocab.LANGUAGES, detail["language"], missing=vocab.LANGUAGES.index("en"))
     left, right = st.columns([1, 2])
-    lang = left.selectbox(t("sadmin.quote_language"), vocab.LANGUAGES, key=key, format_func=LANGUAGE_NAMES.__getitem__)
+    lang = left.selectbox(
+        t("sadmin.quote_language"), vocab.LANGUAGES, index=opened, key=key, format_func=LANGUAGE_NAMES.__getitem__
+    )
     doc = document(detail, lang)
     right.download_button(
         t("sponsor.download_quote"), lambda: quote_pdf(doc, lang), f"{detail['quote_ref']}-{lang}.pdf",
@@ -141,9 +144,10 @@ def _decision(principal: Principal, detail: dict[str, Any], candidates: list[dic
             hide_index=True, width="stretch",
         )  # fmt: skip
     choices = {c: t(f"sadmin.partner_{c}") for c in PARTNER_CHOICES}
-    st.session_state.setdefault(f"{prefix}choice", "existing" if candidates else "new")
-    choice = st.radio(t("sadmin.partner_choice"), PARTNER_CHOICES, horizontal=True, key=f"{prefix}choice",
-                      format_func=choices.__getitem__)  # fmt: skip
+    # Each widget opens on its first value as its own default, never written to session_state before it.
+    opened = PARTNER_CHOICES.index("existing" if candidates else "new")
+    choice = st.radio(t("sadmin.partner_choice"), PARTNER_CHOICES, index=opened, horizontal=True,
+                      key=f"{prefix}choice", format_func=choices.__getitem__)  # fmt: skip
     if choice == "existing":
         names = queries.partner_names_all()
         ordered = [c["partner_id"] for c in candidates] + [
@@ -152,10 +156,8 @@ def _decision(principal: Principal, detail: dict[str, Any], candidates: list[dic
         shown = {p: f"{names.get(p, p)} ({p})" for p in ordered}
         st.selectbox(t("sadmin.partner"), ordered, key=f"{prefix}partner", format_func=shown.__getitem__)
     else:
-        st.session_state.setdefault(f"{prefix}name", detail["organisation"])
-        st.session_state.setdefault(f"{prefix}sector_member", bool(detail["sector_member"]))
         left, right = st.columns(2)
-        left.text_input(t("sadmin.partner_name"), key=f"{prefix}name", max_chars=500)
+        left.text_input(t("sadmin.partner_name"), value=detail["organisation"], key=f"{prefix}name", max_chars=500)
         types = labels("ptype", list(vocab.PARTNER_TYPES))
         right.selectbox(
             t("sadmin.partner_type"), list(types), key=f"{prefix}partner_type", format_func=types.__getitem__
@@ -164,7 +166,7 @@ def _decision(principal: Principal, detail: dict[str, Any], candidates: list[dic
         left.selectbox(t("sadmin.country"), list(countries), key=f"{prefix}country", format_func=countries.__getitem__)
         sectors = labels("sector", ["", *vocab.SECTORS])
         right.selectbox(t("sadmin.sector"), list(sectors), key=f"{prefix}sector", format_func=sectors.__getitem__)
-        st.checkbox(t("sadmin.is_sector_member"), key=f"{prefix}sector_member")
+        st.checkbox(t("sadmin.is_sector_member"), value=bool(detail["sector_member"]), key=f"{prefix}sector_member")
         if candidates:
             st.checkbox(t("sadmin.accept_close_names"), key=f"{prefix}accept")
     field_error(prefix, "partner")

@@ -10,7 +10,16 @@ import streamlit as st
 
 from components import sponsorship_revenue_charts as charts
 from components.i18n import fmt_int, fmt_money, fmt_percent, label, t
-from components.sponsorship_forms import field_error, flash, forget, general_error, run_write, seed, text_of
+from components.sponsorship_forms import (
+    field_error,
+    flash,
+    forget,
+    general_error,
+    option_index,
+    run_write,
+    text_of,
+    widget_prefix,
+)
 from components.sponsorship_text import money
 from components.tables import data_behind
 from db import settings, sponsorship_workflow
@@ -23,13 +32,16 @@ def period(first: int, last: int) -> tuple[int, int]:
     """Event years from/to: from the address the first time (`?from=&to=`), kept in it."""
     years = list(range(first, last + 1))
     this_year = settings.today().year
-    for key, param, default in (("rev_from", "from", max(first, this_year - 4)), ("rev_to", "to", last)):
-        if key not in st.session_state:
-            wanted = st.query_params.get(param)
-            st.session_state[key] = int(wanted) if wanted and wanted.isdigit() and int(wanted) in years else default
+    opened = {}
+    for param, default in (("from", max(first, this_year - 4)), ("to", last)):
+        wanted = st.query_params.get(param)
+        year = int(wanted) if wanted and wanted.isdigit() and int(wanted) in years else default
+        opened[param] = option_index(years, year)
+    # The address's years go in as the select boxes' defaults (a rerun racing the
+    # first run would lose them from session_state); afterwards the boxes keep theirs.
     left, right = st.columns(2)
-    start = left.selectbox(t("revenue.from"), years, key="rev_from")
-    end = right.selectbox(t("revenue.to"), years, key="rev_to")
+    start = left.selectbox(t("revenue.from"), years, index=opened["from"], key="rev_from")
+    end = right.selectbox(t("revenue.to"), years, index=opened["to"], key="rev_to")
     start, end = min(start, end), max(start, end)
     st.query_params.update({"from": str(start), "to": str(end)})
     return start, end
@@ -199,27 +211,30 @@ def allocation_form(events: list[dict[str, Any]]) -> None:
         st.info(t("revenue.nothing_to_allocate"))
         return
     purposes = {p: t(f"sponsorship.purpose_{p}") for p in ALLOCATION_PURPOSES}
-    seed(f"{prefix}allocated_on", settings.today())
+    keys = widget_prefix(prefix)  # new keys after a save: the browser clears the form too
     with st.form(f"{prefix}form"):
         left, right = st.columns(2)
         left.selectbox(
-            t("revenue.event"), list(with_revenue), key=f"{prefix}event_id", format_func=with_revenue.__getitem__
+            t("revenue.event"), list(with_revenue), key=f"{keys}event_id", format_func=with_revenue.__getitem__
         )
-        right.selectbox(t("revenue.purpose"), list(purposes), key=f"{prefix}purpose", format_func=purposes.__getitem__)
+        right.selectbox(t("revenue.purpose"), list(purposes), key=f"{keys}purpose", format_func=purposes.__getitem__)
         for index, field in enumerate(ALLOCATION_TEXT_FIELDS):
             with left if index % 2 == 0 else right:
                 if field == "allocated_on":
-                    st.date_input(t("revenue.allocated_on"), key=f"{prefix}{field}", format="YYYY-MM-DD")
+                    st.date_input(
+                        t("revenue.allocated_on"), value=settings.today(), key=f"{keys}{field}", format="YYYY-MM-DD"
+                    )
                 else:
-                    st.text_input(t(f"revenue.field_{field}"), key=f"{prefix}{field}", max_chars=500)
+                    st.text_input(t(f"revenue.field_{field}"), key=f"{keys}{field}", max_chars=500)
                 field_error(prefix, field)
-        st.text_area(t("revenue.note"), key=f"{prefix}note", max_chars=10_000)
+        st.text_area(t("revenue.note"), key=f"{keys}note", max_chars=10_000)
         st.form_submit_button(t("sadmin.save"), type="primary", on_click=_save_allocation, args=(prefix,))
     general_error(prefix, ALLOCATION_FIELDS)
 
 
 def _save_allocation(prefix: str) -> None:
-    values = {field: text_of(f"{prefix}{field}") for field in ALLOCATION_FIELDS}
+    keys = widget_prefix(prefix)
+    values = {field: text_of(f"{keys}{field}") for field in ALLOCATION_FIELDS}
     saved = run_write(prefix, sponsorship_workflow.record_allocation, values)
     if saved:
         forget(prefix)
