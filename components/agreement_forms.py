@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from components import queries
-from components.forms import forget, run_write, text_of
+from components.forms import forget, run_write, text_of, widget_prefix
 from components.i18n import country_name, labels, t
 from db import access, records, vocab
 from db.access import Principal
@@ -58,7 +58,8 @@ def can_edit(principal: Principal, regions: list[str]) -> bool:
 
 def _texts(prefix: str, fields: tuple[str, ...]) -> dict[str, str]:
     """The form's widget values as the import's text cells."""
-    return {field: text_of(f"{prefix}{field}") for field in fields}
+    keys = widget_prefix(prefix)
+    return {field: text_of(f"{keys}{field}") for field in fields}
 
 
 def _run(prefix: str, write, *args: Any) -> None:
@@ -72,7 +73,9 @@ def _field(
     prefix: str, field: str, principal: Principal, initial: dict[str, Any], partner_names: dict[str, str]
 ) -> None:
     """One widget (its value seeded from `initial` the first time) and its error below it."""
-    key = f"{prefix}{field}"
+    # After a save or a reload the widgets get new keys: a browser keeps a live
+    # widget's value whatever its new default, and would send the old one back.
+    key = f"{widget_prefix(prefix)}{field}"
     empty: Any = None if field.endswith("_date") else [] if field in LIST_FIELDS else ""
     value = initial[field] if initial.get(field) is not None else empty
     label = t(f"forms.{field}")

@@ -65,3 +65,48 @@ def test_filters_in_the_address_drill_down_edit_and_export(app_server, browser):
     wait_idle(page, pause_ms=2000)
     assert page.locator("h1").first.inner_text().strip() == "Edited in the browser"
     context.close()
+
+
+def _title_input(page, agreement_id: str, generation: int = 0):
+    prefix = f"ef_{agreement_id}_" + (f"{generation}_" if generation else "")
+    return page.locator("." + re.sub(r"[^a-zA-Z0-9_-]", "-", f"st-key-{prefix}title") + " input")
+
+
+def test_a_stale_edit_is_refused_and_reload_shows_the_other_save(app_server, browser):
+    """Two editors on one agreement: the second save is refused, and "reload"
+    really shows the first editor's version (a browser keeps a live widget's
+    value, so the form must come back under new widget keys)."""
+    agreement_id = "A-2015-0038"
+    pages = []
+    for username in ("staff", "admin"):
+        context = browser.new_context(viewport={"width": 1400, "height": 1600})
+        page = context.new_page()
+        page.goto(f"{app_server}/?lang=en")
+        wait_idle(page, pause_ms=1500)
+        sign_in(page, username, PASSWORD[username])
+        page.goto(f"{app_server}/agreements?lang=en&id={agreement_id}")
+        wait_idle(page, pause_ms=2000)
+        page.get_by_text("Edit this agreement").click()
+        pages.append(page)
+    first, second = pages
+
+    _title_input(second, agreement_id).fill("Saved by the admin")
+    second.get_by_role("button", name="Save the changes").click()
+    wait_idle(second, pause_ms=2000)
+    assert any(t.endswith("Saved.") for t in second.locator('[data-testid="stAlertContentSuccess"]').all_inner_texts())
+
+    _title_input(first, agreement_id).fill("Saved by staff over it")
+    first.get_by_role("button", name="Save the changes").click()
+    wait_idle(first, pause_ms=2000)
+    assert "someone else saved this agreement" in first.locator('[data-testid="stMain"]').inner_text()
+    first.get_by_role("button", name="Reload the saved version").click()
+    wait_idle(first, pause_ms=2000)
+    assert _title_input(first, agreement_id, generation=1).input_value() == "Saved by the admin"
+    # Saving the reloaded form unchanged keeps the admin's title.
+    first.get_by_role("button", name="Save the changes").click()
+    wait_idle(first, pause_ms=2000)
+    first.goto(f"{app_server}/agreements?lang=en&id={agreement_id}")
+    wait_idle(first, pause_ms=2000)
+    assert first.locator("h1").first.inner_text().strip() == "Saved by the admin"
+    for page in pages:
+        page.context.close()
