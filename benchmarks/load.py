@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import contextlib
 import io
 import json
@@ -61,6 +62,17 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 # --- The store and the server.
 
+
+
+def _run_async(coroutine: Any) -> Any:
+    """asyncio.run, also from a thread whose event loop is already running (a
+    test session that drove Playwright's sync API before): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 def prepare_store(store: str, workdir: Path) -> str:
     """The database URL to load: a fresh sample store, a copy of an SQLite file, or `store` itself."""
@@ -308,7 +320,7 @@ def run_load(
         for count in sessions:
             with app_server(url, workdir) as (base, pid):
                 log(f"{count} sessions: signing in, then {duration_s:g} s of walking ...")
-                level = asyncio.run(run_level(base, pid, users[:count], ids, duration_s, walks, think_s))
+                level = _run_async(run_level(base, pid, users[:count], ids, duration_s, walks, think_s))
             document["levels"].append(level)
             log(
                 f"  {level['pages']} pages, {level['pages_per_s']} pages/s, median {level.get('median_s')} s,"
