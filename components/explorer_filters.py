@@ -79,8 +79,17 @@ def current_filter(principal: Principal, first: int, last: int) -> AgreementFilt
         text=state.get(PREFIX + "q", state[PREFIX + "seed_q"]) or "",
         value_min_cents=round(vmin * 100) if vmin is not None else None,
         value_max_cents=round(vmax * 100) if vmax is not None else None,
-        **{field: tuple(state.get(PREFIX + field, state[PREFIX + "seed_" + field]) or ()) for field in LIST_FACETS},
+        **{field: _codes(field, state.get(PREFIX + field, state[PREFIX + "seed_" + field])) for field in LIST_FACETS},
     )
+
+
+def _codes(field: str, values: list | None) -> tuple[str, ...]:
+    """The chosen options as codes. A browser sends back the label it showed, and
+    the labels carry counts: once another filter changes a count, Streamlit no
+    longer finds the old label among the options and hands it over as text.
+    Every label this session was shown maps back to its code."""
+    shown = st.session_state.get(PREFIX + "labels_" + field, {})
+    return tuple(dict.fromkeys(shown.get(value, value) for value in values or ()))
 
 
 def _labeller(field: str, vocabulary: str | None, names: dict[str, str]) -> Callable[[str], str]:
@@ -121,6 +130,8 @@ def filter_panel(f: AgreementFilter, first: int, last: int) -> None:
         )
         name_of = _labeller(field, vocabulary, names)
         shown = {code: f"{name_of(code)} ({counts.get(code, 0)})" for code in options}
+        labels = st.session_state.setdefault(PREFIX + "labels_" + field, {})
+        labels.update({text: code for code, text in shown.items()})
         with columns[index % 3]:
             st.multiselect(
                 t(f"explorer.facet_{field}"),
