@@ -220,3 +220,15 @@ def _alerts(
 def agreement_alerts(within: int, region: str | None, officer: str | None) -> tuple[list[dict], list[dict]]:
     """Agreements ending within `within` days, and those past their end still active."""
     return _alerts(current_url(), settings.today(), within, region, officer)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _digest_preview(url: str, today: date) -> dict[str, str]:
+    with _engine(url).connect() as conn:
+        return alerts.send_digests(conn, today, None).texts
+
+
+def digest_preview() -> dict[str, str]:
+    """Officer -> the alerts digest as it would be mailed today (nothing is sent).
+    Cached: rendering every officer's digest reads every ending agreement."""
+    return _digest_preview(current_url(), settings.today())

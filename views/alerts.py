@@ -66,12 +66,11 @@ st.caption(t("alerts.status_hint", status=label("status", "active")))
 
 if principal.role in ("admin", "staff"):
     with st.expander(t("alerts.digests"), icon=":material/mail:"):
-        with queries.engine().connect() as conn:
-            preview = alerts.send_digests(conn, settings.today(), None)
-        st.caption(t("alerts.digest_count", count=fmt_int(len(preview.texts))))
-        officer = st.selectbox(t("agreement.officer"), list(preview.texts), key="al_officer") if preview.texts else None
+        texts = queries.digest_preview()
+        st.caption(t("alerts.digest_count", count=fmt_int(len(texts))))
+        officer = st.selectbox(t("agreement.officer"), list(texts), key="al_officer") if texts else None
         if officer:
-            st.code(preview.texts[officer], language=None)
+            st.code(texts[officer], language=None)
         smtp = os.environ.get("PARTNERSHIPS_SMTP_URL")
         if principal.role == "admin" and smtp and st.button(t("alerts.send"), key="al_send"):
             with queries.engine().begin() as conn:
