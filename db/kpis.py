@@ -10,6 +10,7 @@ hold the two to identical results.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
@@ -22,6 +23,7 @@ from db.kpis_base import (
     PartnerFigures,
     Period,
     binary_order,
+    compose_kpi_set,
     filtered_agreements,
     in_region,
     resolve_period,
@@ -213,19 +215,4 @@ def kpi_set(
     conn: Connection, year_from: int | None = None, year_to: int | None = None, region: str | None = None
 ) -> dict[str, Any]:
     """The KPI object of DATA-CONTRACT.md (plus `partners_by_type`, an addition)."""
-    period = resolve_period(conn, year_from, year_to)
-    by_year = agreements_by_year(conn, period, region)
-    partners = partner_figures(conn, period, region)
-    return {
-        "period": {"from": period.start, "to": period.end},
-        "region": region,
-        "agreements": totals(by_year),
-        "by_year": by_year,
-        "by_region": new_by_region(conn, period, region),
-        "by_area": new_by_area(conn, period, region),
-        "by_type": new_by_type(conn, period, region),
-        "partners": partners.counts(),
-        "top_partners": top_partners(conn, period, region),
-        "sponsorship": sponsorship_figures(conn, period),
-        "partners_by_type": partners.by_type(),
-    }
+    return compose_kpi_set(conn, year_from, year_to, region, sys.modules[__name__])

@@ -13,7 +13,9 @@ USD rounded to cents.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, distinct, exists, func, select, true
@@ -296,23 +298,32 @@ def sponsorship_figures(conn: Connection, period: Period) -> dict[str, Any]:
     return {"revenue_usd": cents_to_usd(cents), "sponsors": int(sponsors), "by_event": by_event}
 
 
-def kpi_set(
-    conn: Connection, year_from: int | None = None, year_to: int | None = None, region: str | None = None
+def compose_kpi_set(
+    conn: Connection, year_from: int | None, year_to: int | None, region: str | None, figures: ModuleType
 ) -> dict[str, Any]:
-    """The KPI object of DATA-CONTRACT.md (plus `partners_by_type`, an addition)."""
+    """The KPI object of DATA-CONTRACT.md (plus `partners_by_type`, an addition),
+    from the figure functions of `figures`: this module (the base tables) or
+    db.kpis (the summary tables), which define the same functions."""
     period = resolve_period(conn, year_from, year_to)
-    by_year = agreements_by_year(conn, period, region)
-    partners = partner_figures(conn, period, region)
+    by_year = figures.agreements_by_year(conn, period, region)
+    partners = figures.partner_figures(conn, period, region)
     return {
         "period": {"from": period.start, "to": period.end},
         "region": region,
         "agreements": totals(by_year),
         "by_year": by_year,
-        "by_region": new_by_region(conn, period, region),
-        "by_area": new_by_area(conn, period, region),
-        "by_type": new_by_type(conn, period, region),
+        "by_region": figures.new_by_region(conn, period, region),
+        "by_area": figures.new_by_area(conn, period, region),
+        "by_type": figures.new_by_type(conn, period, region),
         "partners": partners.counts(),
-        "top_partners": top_partners(conn, period, region),
+        "top_partners": figures.top_partners(conn, period, region),
         "sponsorship": sponsorship_figures(conn, period),
         "partners_by_type": partners.by_type(),
     }
+
+
+def kpi_set(
+    conn: Connection, year_from: int | None = None, year_to: int | None = None, region: str | None = None
+) -> dict[str, Any]:
+    """The KPI object computed straight from the base tables."""
+    return compose_kpi_set(conn, year_from, year_to, region, sys.modules[__name__])
