@@ -54,6 +54,7 @@ import streamlit
 from sqlalchemy import event, text
 
 from benchmarks import synthetic
+from benchmarks.common import log, subset, write_results
 from benchmarks.kpis import (
     DEFAULT_POSTGRES_URL,
     POSTGRES_URL_ENV,
@@ -315,7 +316,7 @@ def measure_store(
         for step in STEPS:
             if step in FILTER_FREE_STEPS and filter_key != filters[0]:
                 continue
-            _log(f"{backend} {size:,}: {filter_key} / {step} x{runs}")
+            log(f"{backend} {size:,}: {filter_key} / {step} x{runs}")
             measured = [in_fresh_process(store.url, step, filter_key, explain and i == 0) for i in range(runs)]
             first = measured[0]
             slowest_statements = sorted(first["by_statement"], key=lambda s: -s["s"])
@@ -351,9 +352,9 @@ def _sqlite_entries(
         shape = synthetic.StoreShape(size)
         path = stores_dir / f"kpis-{size}.sqlite"
         if path.exists() and synthetic._stored_params(f"sqlite:///{path}") != shape.params():
-            _log(f"sqlite {size:,}: {path.name} has other params than {shape.params()}: synthetic rebuilds it")
+            log(f"sqlite {size:,}: {path.name} has other params than {shape.params()}: synthetic rebuilds it")
         store = synthetic.sqlite_store(stores_dir, shape)
-        _log(f"sqlite {size:,}: store {'reused' if store.reused else f'built in {store.build_s} s'}")
+        log(f"sqlite {size:,}: store {'reused' if store.reused else f'built in {store.build_s} s'}")
         entry = measure_store("sqlite", store, size, runs, explain, filters)
         entry["server"] = synthetic.server_version(store.url)
         entries.append(entry)
@@ -365,7 +366,7 @@ def _postgresql_entries(
 ) -> list[dict[str, Any]]:
     entries = []
     for size in sizes:
-        _log(f"postgresql {size:,}: building a throwaway database")
+        log(f"postgresql {size:,}: building a throwaway database")
         with synthetic.postgres_store(server_url, synthetic.StoreShape(size)) as store:
             entry = measure_store("postgresql", store, size, runs, explain, filters)
             entry["server"] = "PostgreSQL " + synthetic.server_version(store.url)
@@ -403,15 +404,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def _filters(value: str) -> tuple[str, ...]:
-    keys = tuple(v.strip() for v in value.split(",") if v.strip())
-    unknown = [k for k in keys if k not in FILTERS]
-    if unknown or not keys:
-        raise argparse.ArgumentTypeError(f"unknown filters {unknown}; choose from {', '.join(FILTERS)}")
-    return keys
-
-
-def _log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    return subset(value, FILTERS, "filters")
 
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
@@ -527,14 +520,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         document["baseline"] = baseline_medians(args.baseline)
     if args.merge:
         document = merged(document, args.out, args.backend)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
-    print("\n".join(summary_lines(document)))
-    print(f"results: {args.out} ({document['total_s']} s)")
-    found = problems(document)
-    for problem in found:
-        print(f"PROBLEM {problem}", file=sys.stderr)
-    return 1 if found else 0
+    return write_results(args.out, document, summary_lines(document), problems(document))
 
 
 if __name__ == "__main__":

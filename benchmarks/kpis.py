@@ -43,6 +43,7 @@ import sqlalchemy
 from sqlalchemy import event, text
 
 from benchmarks import naive, synthetic
+from benchmarks.common import log, write_results
 from db import kpis as kpis_module
 from db import kpis_base
 from db.engine import make_engine
@@ -227,7 +228,7 @@ def measure_store(backend: str, store: synthetic.StoreInfo, size: int, runs: int
     }
     direct_results = {}
     for query in QUERIES:
-        _log(f"{backend} {size:,}: {query}")
+        log(f"{backend} {size:,}: {query}")
         entry["queries"][query], direct_results[query] = measure_query(store.url, query, runs)
         entry["plans"][query] = kpi_set_plans(store.url, query)
     return entry, direct_results
@@ -294,7 +295,7 @@ def _sqlite_plan_line(rows: Sequence[Any], row: Any) -> str:
 def run_sqlite(sizes: Sequence[int], runs: int, stores_dir: Path) -> tuple[list[dict], dict]:
     entries, results = [], {}
     for size in sizes:
-        _log(f"sqlite {size:,}: store")
+        log(f"sqlite {size:,}: store")
         store = synthetic.sqlite_store(stores_dir, synthetic.StoreShape(size))
         entry, results[size] = measure_store("sqlite", store, size, runs)
         entry["server"] = synthetic.server_version(store.url)
@@ -305,7 +306,7 @@ def run_sqlite(sizes: Sequence[int], runs: int, stores_dir: Path) -> tuple[list[
 def run_postgresql(sizes: Sequence[int], runs: int, server_url: str) -> tuple[list[dict], dict]:
     entries, results = [], {}
     for size in sizes:
-        _log(f"postgresql {size:,}: building a throwaway database")
+        log(f"postgresql {size:,}: building a throwaway database")
         with synthetic.postgres_store(server_url, synthetic.StoreShape(size)) as store:
             entry, results[size] = measure_store("postgresql", store, size, runs)
             entry["server"] = "PostgreSQL " + synthetic.server_version(store.url)
@@ -399,10 +400,6 @@ def _sizes(value: str) -> tuple[int, ...]:
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError("sizes must be positive integers")
     return sizes
-
-
-def _log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 # --- An earlier run, for the before/after table.
@@ -511,14 +508,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     document = run(args, argv)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    print("\n".join(summary_lines(document)))
-    print(f"results: {args.out} ({document['total_s']} s)")
-    problems = mismatches(document)
-    for problem in problems:
-        print(f"MISMATCH {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    return write_results(args.out, document, summary_lines(document), mismatches(document), label="MISMATCH")
 
 
 if __name__ == "__main__":

@@ -55,7 +55,8 @@ import streamlit
 from sqlalchemy import event, text
 
 from benchmarks import synthetic
-from benchmarks.explorer import _log, _quiet_streamlit, _stats
+from benchmarks.common import log, write_results
+from benchmarks.explorer import _quiet_streamlit, _stats
 from benchmarks.kpis import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, PeakMemory, _sizes, _sqlite_plan_line, provenance
 from db import matching, settings
 from db.engine import make_engine
@@ -214,7 +215,7 @@ def _sqlite_entries(args: argparse.Namespace, document: dict[str, Any]) -> list[
     for size in args.sizes:
         store = _existing_store(args.stores, size, args.build)
         if store is None:
-            _log(f"sqlite {size:,}: no reusable store in {args.stores}: skipped (would rebuild)")
+            log(f"sqlite {size:,}: no reusable store in {args.stores}: skipped (would rebuild)")
             document["skipped"].append(
                 {"backend": "sqlite", "size": size, "why": "no store with matching params; not rebuilt"}
             )
@@ -230,7 +231,7 @@ def _postgresql_entries(args: argparse.Namespace) -> list[dict[str, Any]]:
     server_url = os.environ.get(POSTGRES_URL_ENV, DEFAULT_POSTGRES_URL)
     entries = []
     for size in args.sizes:
-        _log(f"postgresql {size:,}: building a throwaway database")
+        log(f"postgresql {size:,}: building a throwaway database")
         shape = synthetic.StoreShape(size)
         with synthetic.postgres_store(server_url, shape) as store:
             entry = measure_store("postgresql", store, size, args.runs, tuple(NEEDS))
@@ -252,7 +253,7 @@ def measure_store(
         "needs": {},
     }
     for key in needs:
-        _log(f"{backend} {size:,}: {key} x{runs}")
+        log(f"{backend} {size:,}: {key} x{runs}")
         measured = [in_fresh_process(store.url, key, i == 0) for i in range(runs)]
         first = measured[0]
         entry["needs"][key] = {
@@ -398,14 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         document = merged(document, args.out, args.backend)
     else:
         document["runs"] = {args.backend: _run_record(document)}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
-    print("\n".join(summary_lines(document)))
-    print(f"results: {args.out} ({document['total_s']} s)")
-    found = problems(document)
-    for problem in found:
-        print(f"PROBLEM {problem}", file=sys.stderr)
-    return 1 if found else 0
+    return write_results(args.out, document, summary_lines(document), problems(document))
 
 
 if __name__ == "__main__":

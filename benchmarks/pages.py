@@ -50,6 +50,7 @@ import streamlit
 from sqlalchemy import text
 
 from benchmarks import pages_worker, synthetic
+from benchmarks.common import log, subset, write_results
 from benchmarks.kpis import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, _sizes, provenance
 from benchmarks.pages_cases import CASES, UNCACHED
 from db.engine import make_engine
@@ -177,11 +178,11 @@ def measure_store(
         "pages": {},
     }
     for key in cases:
-        _log(f"{backend} {size:,}: {key} x{runs}")
+        log(f"{backend} {size:,}: {key} x{runs}")
         entry["pages"][key] = measure_case(store.url, key, params.get(key, {}), runs, explain)
         data = entry["pages"][key].get("data")
         app = entry["pages"][key]["app"]
-        _log(
+        log(
             f"  app first {app['first_run']['median_s']:.3f} s, second {app['second_run']['median_s']:.3f} s"
             + (
                 f"; data cold {data['cold']['median_s']:.3f} s, warm {data['warm']['median_s'] * 1000:.1f} ms"
@@ -196,7 +197,7 @@ def _sqlite_entries(args: argparse.Namespace) -> list[dict[str, Any]]:
     entries = []
     for size in args.sizes:
         store = synthetic.sqlite_store(args.stores, synthetic.StoreShape(size))
-        _log(f"sqlite {size:,}: store {'reused' if store.reused else f'built in {store.build_s} s'}")
+        log(f"sqlite {size:,}: store {'reused' if store.reused else f'built in {store.build_s} s'}")
         entry = measure_store("sqlite", store, size, args.runs, not args.no_plans, args.pages)
         entry["server"] = synthetic.server_version(store.url)
         entries.append(entry)
@@ -207,9 +208,9 @@ def _postgresql_entries(args: argparse.Namespace) -> list[dict[str, Any]]:
     entries = []
     server_url = os.environ.get(POSTGRES_URL_ENV, DEFAULT_POSTGRES_URL)
     for size in args.pg_sizes:
-        _log(f"postgresql {size:,}: building a throwaway database")
+        log(f"postgresql {size:,}: building a throwaway database")
         with synthetic.postgres_store(server_url, synthetic.StoreShape(size)) as store:
-            _log(f"postgresql {size:,}: built in {store.build_s} s")
+            log(f"postgresql {size:,}: built in {store.build_s} s")
             entry = measure_store("postgresql", store, size, args.runs, not args.no_plans, args.pages)
             entry["server"] = "PostgreSQL " + synthetic.server_version(store.url)
         entries.append(entry)
@@ -249,15 +250,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def _cases(value: str) -> tuple[str, ...]:
-    keys = tuple(v.strip() for v in value.split(",") if v.strip())
-    unknown = [k for k in keys if k not in CASES]
-    if unknown or not keys:
-        raise argparse.ArgumentTypeError(f"unknown pages {unknown}; choose from {', '.join(CASES)}")
-    return keys
-
-
-def _log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    return subset(value, CASES, "pages")
 
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
@@ -349,14 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     document = run(args, argv)
     if args.merge:
         document = merged(document, args.out)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
-    print("\n".join(summary_lines(document)))
-    print(f"results: {args.out} ({document['total_s']} s)")
-    found = problems(document)
-    for problem in found:
-        print(f"PROBLEM {problem}", file=sys.stderr)
-    return 1 if found else 0
+    return write_results(args.out, document, summary_lines(document), problems(document))
 
 
 if __name__ == "__main__":
