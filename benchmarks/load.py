@@ -27,7 +27,6 @@ import io
 import json
 import os
 import platform
-import secrets
 import sqlite3
 import statistics
 import subprocess
@@ -53,7 +52,7 @@ from db import cli  # noqa: E402
 from db import users as db_users  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.models import Agreement  # noqa: E402
-from scripts.appserver import _wait_healthy, free_port  # noqa: E402
+from scripts.appserver import streamlit_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "load.json"
@@ -135,26 +134,8 @@ def agreement_ids(url: str, limit: int = 200) -> list[str]:
 @contextlib.contextmanager
 def app_server(url: str, workdir: Path) -> Iterator[tuple[str, int]]:
     """A fresh `streamlit run app.py` on `url`; yields (base URL, process id)."""
-    env = os.environ | {
-        "PARTNERSHIPS_DATABASE_URL": url,
-        "PARTNERSHIPS_COOKIE_KEY": secrets.token_urlsafe(48),
-        "PARTNERSHIPS_BCRYPT_ROUNDS": os.environ["PARTNERSHIPS_BCRYPT_ROUNDS"],
-    }
-    port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--browser.gatherUsageStats", "false"]  # fmt: skip
-    with (workdir / f"streamlit-{port}.log").open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(base, process)
-            yield base, process.pid
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with streamlit_server(url, workdir) as (base, process):
+        yield base, process.pid
 
 
 def cpu_seconds(pid: int) -> float:

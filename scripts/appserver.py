@@ -52,21 +52,33 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> N
 @contextmanager
 def running_app(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """Yield the base URL of the app serving a fresh sample store under `workdir`."""
-    env = os.environ | {
-        "PARTNERSHIPS_DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
-        "PARTNERSHIPS_COOKIE_KEY": secrets.token_urlsafe(48),
-        "PARTNERSHIPS_BCRYPT_ROUNDS": "4",
-    } | (extra_env or {})
+    url = f"sqlite:///{workdir / 'app.db'}"
+    env = os.environ | {"PARTNERSHIPS_DATABASE_URL": url} | (extra_env or {})
     subprocess.run([sys.executable, "-m", "db", "init", "--sample"], cwd=ROOT, env=env, check=True, capture_output=True)
+    with streamlit_server(url, workdir, extra_env) as (base, _process):
+        yield base
+
+
+@contextmanager
+def streamlit_server(
+    url: str, workdir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app.py` on the store at `url` with a fresh cookie key, until
+    the block ends; yields its base URL and process. Its log: workdir/streamlit-PORT.log."""
+    env = os.environ | {
+        "PARTNERSHIPS_DATABASE_URL": url,
+        "PARTNERSHIPS_COOKIE_KEY": secrets.token_urlsafe(48),
+        "PARTNERSHIPS_BCRYPT_ROUNDS": os.environ.get("PARTNERSHIPS_BCRYPT_ROUNDS", "4"),
+    } | (extra_env or {})
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--browser.gatherUsageStats", "false"]
-    with (workdir / "streamlit.log").open("w") as log:
+               "--server.port", str(port), "--browser.gatherUsageStats", "false"]  # fmt: skip
+    with (workdir / f"streamlit-{port}.log").open("w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(base, process)
-            yield base
+            yield base, process
         finally:
             process.terminate()
             try:
