@@ -38,3 +38,20 @@ def write_results(
     for problem in problems:
         print(f"{label} {problem}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def plan_lines(conn: Any, statement: str, parameters: Any) -> list[str]:
+    """The plan of one statement as run: SQLite `EXPLAIN QUERY PLAN` (indented
+    as the sqlite3 shell does), PostgreSQL `EXPLAIN (COSTS OFF)`; planner
+    settings untouched."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+        parents = {r[0]: r[1] for r in rows}
+        lines = []
+        for row in rows:
+            depth, parent = 0, row[1]
+            while parent:
+                depth, parent = depth + 1, parents.get(parent, 0)
+            lines.append("  " * depth + str(row[3]))
+        return lines
+    return [row[0] for row in conn.exec_driver_sql("EXPLAIN (COSTS OFF) " + statement, parameters)]

@@ -54,13 +54,12 @@ import streamlit
 from sqlalchemy import event, text
 
 from benchmarks import synthetic
-from benchmarks.common import log, subset, write_results
+from benchmarks.common import log, plan_lines, subset, write_results
 from benchmarks.kpis import (
     DEFAULT_POSTGRES_URL,
     POSTGRES_URL_ENV,
     PeakMemory,
     _sizes,
-    _sqlite_plan_line,
     provenance,
 )
 from db import explorer
@@ -249,12 +248,7 @@ def _plans(engine, statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
     plans = []
     with engine.connect() as conn:
         for s in statements:
-            if conn.dialect.name == "sqlite":
-                rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + s["statement"], s["parameters"]).all()
-                lines = [_sqlite_plan_line(rows, row) for row in rows]
-            else:
-                explained = conn.exec_driver_sql("EXPLAIN (COSTS OFF) " + s["statement"], s["parameters"])
-                lines = [row[0] for row in explained]
+            lines = plan_lines(conn, s["statement"], s["parameters"])
             plans.append({"function": s["function"], "sql": " ".join(s["statement"].split()), "plan": lines})
     return plans
 

@@ -43,7 +43,7 @@ import sqlalchemy
 from sqlalchemy import event, text
 
 from benchmarks import naive, synthetic
-from benchmarks.common import log, write_results
+from benchmarks.common import log, plan_lines, write_results
 from db import kpis as kpis_module
 from db import kpis_base
 from db.engine import make_engine
@@ -269,24 +269,11 @@ def kpi_set_plans(url: str, query: str) -> list[dict[str, Any]]:
         plans = []
         with engine.connect() as conn:
             for function, statement, parameters in statements:
-                if conn.dialect.name == "sqlite":
-                    rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
-                    lines = [_sqlite_plan_line(rows, row) for row in rows]
-                else:
-                    lines = [row[0] for row in conn.exec_driver_sql("EXPLAIN (COSTS OFF) " + statement, parameters)]
+                lines = plan_lines(conn, statement, parameters)
                 plans.append({"function": function, "sql": " ".join(statement.split()), "plan": lines})
     finally:
         engine.dispose()
     return plans
-
-
-def _sqlite_plan_line(rows: Sequence[Any], row: Any) -> str:
-    """One EXPLAIN QUERY PLAN row, indented under its parent as the sqlite3 shell does."""
-    parents = {r[0]: r[1] for r in rows}
-    depth, parent = 0, row[1]
-    while parent:
-        depth, parent = depth + 1, parents.get(parent, 0)
-    return "  " * depth + str(row[3])
 
 
 # --- Stores per backend.

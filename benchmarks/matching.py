@@ -55,9 +55,9 @@ import streamlit
 from sqlalchemy import event, text
 
 from benchmarks import synthetic
-from benchmarks.common import log, write_results
+from benchmarks.common import log, plan_lines, write_results
 from benchmarks.explorer import _quiet_streamlit, _stats
-from benchmarks.kpis import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, PeakMemory, _sizes, _sqlite_plan_line, provenance
+from benchmarks.kpis import DEFAULT_POSTGRES_URL, POSTGRES_URL_ENV, PeakMemory, _sizes, provenance
 from db import matching, settings
 from db.engine import make_engine
 
@@ -160,7 +160,7 @@ def measure_need(url: str, need_key: str, check: bool) -> dict[str, Any]:
             measured["fact_statement"] = {
                 "function": fact["function"],
                 "s": round(fact.get("s", 0.0), 4),
-                "plan": _plan(conn, fact["statement"], fact["parameters"]),
+                "plan": plan_lines(conn, fact["statement"], fact["parameters"]),
             }
             counts = {
                 "partners": "SELECT COUNT(*) FROM partner",
@@ -169,13 +169,6 @@ def measure_need(url: str, need_key: str, check: bool) -> dict[str, Any]:
             measured["counts"] = {k: int(conn.execute(text(q)).scalar_one()) for k, q in counts.items()}
     engine.dispose()
     return measured
-
-
-def _plan(conn, statement: str, parameters: Any) -> list[str]:
-    if conn.dialect.name == "sqlite":
-        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
-        return [_sqlite_plan_line(rows, row) for row in rows]
-    return [row[0] for row in conn.exec_driver_sql("EXPLAIN (COSTS OFF) " + statement, parameters)]
 
 
 def in_fresh_process(url: str, need_key: str, check: bool) -> dict[str, Any]:

@@ -24,7 +24,8 @@ from typing import Any
 from sqlalchemy import event, text
 
 from benchmarks import synthetic_pages
-from benchmarks.kpis import PeakMemory, _sqlite_plan_line
+from benchmarks.common import plan_lines
+from benchmarks.kpis import PeakMemory
 from benchmarks.pages_cases import CASES, HELPER_MODULES, UNCACHED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -304,12 +305,7 @@ def _plans(engine, statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
     plans = []
     with engine.connect() as conn:
         for s in statements:
-            if conn.dialect.name == "sqlite":
-                rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + s["statement"], s["parameters"]).all()
-                lines = [_sqlite_plan_line(rows, row) for row in rows]
-            else:
-                explained = conn.exec_driver_sql("EXPLAIN (COSTS OFF) " + s["statement"], s["parameters"])
-                lines = [row[0] for row in explained]
+            lines = plan_lines(conn, s["statement"], s["parameters"])
             plans.append(
                 {
                     "helper": s["owner"],
