@@ -16,6 +16,7 @@ partner (type, sector) plus the partner options from one per-partner count.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
@@ -389,29 +390,17 @@ def _facets_of_matching(
             )
             parts.append(select(literal("partners"), top.c.partner_id, no_key, top.c.n, top.c.position, zero))
     counts: dict[str, dict[str, int]] = {name: {} for name in names}
-    types: dict[str, int] = {}
-    statuses: dict[str, int] = {}
-    kinds = {"new": 0, "amendment": 0}
+    groups: list[tuple[str, str | None, int, int, int]] = []
     ranked: list[tuple[int, str, int]] = []
     for facet, key, status, n, x, y in conn.execute(union_all(*parts)):
-        n, x, y = int(n), int(x or 0), int(y or 0)
         if facet == "agreement":
-            types[key] = types.get(key, 0) + n
-            if status is not None:
-                statuses[status] = statuses.get(status, 0) + n
-            else:
-                statuses["completed"] = statuses.get("completed", 0) + x
-                statuses["active"] = statuses.get("active", 0) + n - x
-            kinds["new"] += y
-            kinds["amendment"] += n - y
+            groups.append((key, status, n, x, y))
         elif facet == "partners":
-            ranked.append((x, key, n))
+            ranked.append((int(x or 0), key, int(n)))
         elif key is not None:
-            counts[facet][key] = n
+            counts[facet][key] = int(n)
     found = {name: _largest_first(c) for name, c in counts.items() if name != "partners"}
-    for name, c in (("types", types), ("statuses", statuses), ("kinds", kinds)):
-        if name in names:
-            found[name] = _largest_first(c)
+    found |= {name: c for name, c in _fold_agreement_groups(groups).items() if name in names}
     if "partners" in names:
         found["partners"] = {key: n for _position, key, n in sorted(ranked)}
     return found
@@ -428,10 +417,17 @@ def _agreement_facets(conn: Connection, f: AgreementFilter, today: date) -> dict
         .where(_where(conn, f, today))
         .group_by(A.c.signed_year, A.c.agreement_type, A.c.status)
     )
+    return _fold_agreement_groups(conn.execute(query))
+
+
+def _fold_agreement_groups(rows: Iterable[Sequence[Any]]) -> dict[str, dict[str, int]]:
+    """Types, derived statuses and kinds from (type, stored status, agreements,
+    of them past their end date, of them new) groups: no stored status means
+    completed once past the end date, active before."""
     types: dict[str, int] = {}
     statuses: dict[str, int] = {}
     kinds = {"new": 0, "amendment": 0}
-    for agreement_type, status, n, n_expired, n_new in conn.execute(query):
+    for agreement_type, status, n, n_expired, n_new in rows:
         n, n_expired, n_new = int(n), int(n_expired or 0), int(n_new or 0)
         types[agreement_type] = types.get(agreement_type, 0) + n
         if status is not None:
