@@ -8,6 +8,7 @@ send back the browser's still-empty widget, and a save would store it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -167,22 +168,10 @@ def packages_tab() -> None:
         seed_state(f"{prefix}version", record["version"])
         st.caption(t("sadmin.sold_count", sold=record["sold"]))
     kinds = {kind: t(f"sponsorship.kind_{kind}") for kind in ACTIVITY_KINDS}
-    keys = widget_prefix(prefix)
     with st.form(f"{prefix}form"):
-        left, right = st.columns(2)
-        for index, field in enumerate(PACKAGE_FIELDS):
-            key = f"{keys}{field}"
-            value = initial.get(field, "")
-            with left if index % 2 == 0 else right:
-                label = t(f"sadmin.package_{field}")
-                if field == "kind":
-                    shown = option_index(list(kinds), value)
-                    st.selectbox(label, list(kinds), index=shown, key=key, format_func=kinds.__getitem__)
-                elif field == "active":
-                    st.checkbox(label, value=bool(value), key=key)
-                else:
-                    st.text_input(label, value=value, key=key, max_chars=64)
-                field_error(prefix, field)
+        _field_columns(
+            prefix, PACKAGE_FIELDS, initial, lambda f: t(f"sadmin.package_{f}"), kinds, ("active",), max_chars=64
+        )
         st.markdown(f"**{t('sadmin.translations')}**")
         _text_inputs(prefix, LANGUAGES, PACKAGE_TEXT_FIELDS, (record or {}).get("texts", {}))
         st.form_submit_button(t("sadmin.save"), type="primary", on_click=_save_package, args=(prefix, event_id, record))
@@ -246,24 +235,39 @@ def rules_tab() -> None:
             "active": bool(record["active"]),
         }  # fmt: skip
         seed_state(f"{prefix}version", record["version"])
-    keys = widget_prefix(prefix)
     with st.form(f"{prefix}form"):
-        left, right = st.columns(2)
-        for index, field in enumerate(RULE_FIELDS):
-            key = f"{keys}{field}"
-            value = initial.get(field, "")
-            with left if index % 2 == 0 else right:
-                label = t(f"sadmin.rule_{field}")
-                if field == "kind":
-                    shown = option_index(list(kinds), value)
-                    st.selectbox(label, list(kinds), index=shown, key=key, format_func=kinds.__getitem__)
-                elif field in ("open_events_only", "active"):
-                    st.checkbox(label, value=bool(value), key=key)
-                else:
-                    st.text_input(label, value=value, key=key, max_chars=20)
-                field_error(prefix, field)
+        _field_columns(
+            prefix, RULE_FIELDS, initial, lambda f: t(f"sadmin.rule_{f}"), kinds, ("open_events_only", "active"), 20
+        )
         st.form_submit_button(t("sadmin.save"), type="primary", on_click=_save_rule, args=(prefix, record))
     general_error(prefix, RULE_FIELDS)
+
+
+def _field_columns(
+    prefix: str,
+    fields: tuple[str, ...],
+    initial: dict[str, Any],
+    label_of: Callable[[str], str],
+    kinds: dict[str, str],
+    checkboxes: tuple[str, ...],
+    max_chars: int,
+) -> None:
+    """A form's fields in two columns, opened on `initial`: `kind` a select box
+    of `kinds`, `checkboxes` check boxes, the rest text; each with its error."""
+    keys = widget_prefix(prefix)
+    left, right = st.columns(2)
+    for index, field in enumerate(fields):
+        key, value = f"{keys}{field}", initial.get(field, "")
+        with left if index % 2 == 0 else right:
+            label = label_of(field)
+            if field == "kind":
+                shown = option_index(list(kinds), value)
+                st.selectbox(label, list(kinds), index=shown, key=key, format_func=kinds.__getitem__)
+            elif field in checkboxes:
+                st.checkbox(label, value=bool(value), key=key)
+            else:
+                st.text_input(label, value=value, key=key, max_chars=max_chars)
+            field_error(prefix, field)
 
 
 def _example(rows: list[dict[str, Any]]) -> str:
