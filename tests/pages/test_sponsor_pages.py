@@ -17,7 +17,7 @@ from components.sponsorship_text import money
 from db import ratelimit, sponsorship
 from db.engine import make_engine
 from db.models import Event, Partner, Sponsorship
-from db.models_sponsorship import PackageText, SponsorshipPackage, SponsorshipRequest
+from db.models_sponsorship import DiscountRule, PackageText, SponsorshipPackage, SponsorshipRequest
 from db.sponsorship_seed import seed_sponsorship_demo
 from tests.pages.conftest import login, new_app
 
@@ -257,3 +257,18 @@ def test_who_opens_the_staff_pages(store, username, pages):
     for page in (ADMIN_PAGE, REVENUE):
         with pytest.raises(ValueError):
             visitor.switch_page(page)
+
+
+def test_admin_edits_a_discount_rule_from_the_desk(store):
+    with store.connect() as conn:
+        rule_id, percent_bp = conn.execute(select(DiscountRule.id, DiscountRule.percent_bp).order_by(DiscountRule.id)).first()
+    at = login("admin")
+    at.switch_page(ADMIN_PAGE).run()
+    at.selectbox(key="sa_ru_pick").set_value(rule_id).run()
+    percent = at.text_input(key=f"sa_ru_{rule_id}_percent")
+    assert float(percent.value) == percent_bp / 100  # opened on the stored rule
+    percent.set_value("12.5")
+    at.button(key=f"FormSubmitter:sa_ru_{rule_id}_form-Save").click().run()
+    assert not at.exception, at.exception
+    with store.connect() as conn:
+        assert conn.scalar(select(DiscountRule.percent_bp).where(DiscountRule.id == rule_id)) == 1250
