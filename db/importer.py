@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from db import audit, kinds
+from db import audit, kinds, kpi_summary
 from db.cells import CellError
 from db.fileio import Problem, Table, iter_chunks, read_table, unescape_cell
 from db.kinds import AGREEMENTS, EVENTS, PARTNERS, SPONSORSHIPS, Kind
@@ -93,8 +93,10 @@ def import_file(
         if kind is AGREEMENTS:
             # Parents first: an amendment's foreign key needs its parent row.
             new.sort(key=lambda r: r["parent_id"] is not None)
-        kinds.insert_records(conn, kind, new)
-        kinds.update_records(conn, kind, changed)
+        # One summary update for both (one rebuild at most, for a large file).
+        with kpi_summary.maintained(conn, []):
+            kinds.insert_records(conn, kind, new)
+            kinds.update_records(conn, kind, changed)
         result.added, result.updated = len(new), len(changed)
         result.unchanged = len(finals) - len(new) - len(changed)
         audit.record(conn, actor, "import", entity=kind_name, new=f"{result.label}: {result.summary()}")

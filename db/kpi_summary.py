@@ -44,6 +44,7 @@ ALL_REGIONS = ""
 # Above this many partners one write rebuilds the summaries: two passes over
 # so many partners' agreements cost more than one pass over all of them.
 REBUILD_ABOVE = 2000
+_ACTIVE = "kpi_summary.tracker"  # the connection's tracker while a maintained write runs
 
 # The cells summed across partners, their key columns and measure columns.
 SHARED = {
@@ -262,9 +263,20 @@ def maintained(conn: Connection, partner_ids: Iterable[str] | None = None) -> It
     The block may change only agreements of the watched partners (and those
     partners' types): pass their ids, or call `tracker.watch` before changing
     more. None watches everything (the summaries are rebuilt at the end)."""
+    outer = conn.info.get(_ACTIVE)
+    if outer is not None:
+        # Inside another maintained write (an import's inserts and updates):
+        # the outer one applies everything once, at its end.
+        outer.watch(partner_ids)
+        yield outer
+        return
     tracker = Tracker(conn)
     tracker.watch(partner_ids)
-    yield tracker
+    conn.info[_ACTIVE] = tracker
+    try:
+        yield tracker
+    finally:
+        conn.info.pop(_ACTIVE, None)
     tracker.finish()
 
 

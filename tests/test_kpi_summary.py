@@ -220,3 +220,21 @@ def test_summaries_command_finds_rows_written_by_hand_and_rebuilds(engine: Engin
     with engine.connect() as conn:
         assert kpis.kpi_set(conn) == kpis_base.kpi_set(conn)
     assert cli("--url", db_url, "kpis", "--json").out != before
+
+
+def test_a_large_import_rebuilds_the_summaries_once(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New and changed rows of one file share one summary update: at most one rebuild."""
+    _seed_store(engine, random.Random(3))
+    monkeypatch.setattr(kpi_summary, "REBUILD_ABOVE", 2)
+    rebuilds = []
+    real_rebuild = kpi_summary.rebuild
+    monkeypatch.setattr(kpi_summary, "rebuild", lambda conn: (rebuilds.append(1), real_rebuild(conn)))
+    rows = ["agreement_id,partner_id,title,agreement_type,signed_date,value_usd,regions,areas"]
+    rows += [f"A{i},P{i % 8},Changed {i},mou,2011-0{i - 19}-01,{i}00.00,EUR,infrastructure" for i in range(20, 24)]
+    rows += [f"NEW{i},P{i % 8},New {i},mou,2013-0{i + 1}-01,{i}00.00,AFR,infrastructure" for i in range(4)]
+    result = import_file(engine, "agreements", "big.csv", data="\n".join(rows).encode())
+    assert result.ok and (result.added, result.updated) == (4, 4), result.problem_lines()
+    assert rebuilds == [1]
+    with engine.connect() as conn:
+        assert kpi_summary.differences(conn) == {}
+        assert kpis.kpi_set(conn) == kpis_base.kpi_set(conn)
